@@ -1,0 +1,50 @@
+"""Vietnamese text hygiene: NFC, whitespace, and the folded key used for search and dedupe."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from viet_text_tools import normalize_diacritics
+
+# Spaces that pages put where a plain space belongs, and characters that carry no text.
+_SPACE_LIKE = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_SPACE_TABLE = {ord(c): " " for c in _SPACE_LIKE} | {ord(c): None for c in _INVISIBLE}
+_RUNS_OF_SPACE = re.compile(r"[ \t\r\f\v]+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    """Compose ``text`` to NFC (windows-1258 and some CMSs produce decomposed tone marks)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str) -> str:
+    """One line of text: NFC, odd spaces made plain, invisible characters dropped, runs folded."""
+    text = nfc(text).translate(_SPACE_TABLE)
+    return _RUNS_OF_SPACE.sub(" ", text).strip()
+
+
+def clean_text(text: str) -> str:
+    """Multi-line text: every line cleaned, empty lines dropped, one paragraph per line."""
+    lines = (clean_line(line) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def fold(text: str) -> str:
+    """Fold Vietnamese for matching: lower case, no diacritics, đ→d, one space between words.
+
+    "Cải cách hành chính" and "cai cach hanh chinh" fold alike; so do "hoà"/"hòa" and
+    "Đà Nẵng"/"da nang". Stored text is never folded; this is a key only.
+    """
+    text = normalize_diacritics(nfc(text).translate(_SPACE_TABLE))
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(stripped))
+
+
+def word_count(text: str) -> int:
+    """Number of words (Vietnamese syllables count as words) in ``text``."""
+    return len(_WORD.findall(text))

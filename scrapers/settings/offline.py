@@ -1,0 +1,18 @@
+"""Replay the bundled offline web: requests keep their real URLs, answers come from the snapshot."""
+
+import os
+
+from scrapers.settings.base import *  # noqa: F401,F403
+
+DOWNLOAD_HANDLERS = {
+    "http": "scrapers.replay.SnapshotDownloadHandler",
+    "https": "scrapers.replay.SnapshotDownloadHandler",
+}
+# The directory `snapshot.build.build_snapshot` writes (index.jsonl, bodies/, manifest.json).
+SNAPSHOT_DIR = os.environ.get("REFORMNEWS_SNAPSHOT_DIR", "data/snapshot")
+# Nothing leaves the machine, so there is no server to be polite to.
+AUTOTHROTTLE_ENABLED = False
+DOWNLOAD_DELAY = 0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+LOG_LEVEL = os.environ.get("REFORMNEWS_LOG_LEVEL", "WARNING")
