@@ -55,6 +55,7 @@ class Article:
     # Set by spiders and pipelines, never by extraction:
     site: str = ""
     found_on: str = ""  # the listing, feed or sitemap URL the article was found under
+    reform: bool = False  # found under an administrative-reform (CCHC) category
     fetched_at: str | None = None
     http_status: int | None = None
 

@@ -1,0 +1,114 @@
+"""The generic spider: any site by URL, discovering its articles without a registry entry.
+
+    scrapy crawl generic -a url=https://khcnhungyen.gov.vn/
+
+It stays on the start URL's host, reads feeds and sitemaps it finds, follows listings and
+pagination, keeps out of calendar and pagination traps, and lets the extractor decide which
+pages are articles (introductions, contacts, procedure lists, search and login pages are not).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from scrapers.extract import looks_like_article
+from spiders.base import ArchiveSpider, feed_links, page_links, sitemap_links
+
+# Paths that are never articles nor lead to them (files, accounts, search, print views).
+_NEVER = re.compile(
+    r"(?i)(\.(pdf|docx?|xlsx?|pptx?|zip|rar|jpe?g|png|gif|mp[34]|avi)$)"
+    r"|/(dang-nhap|login|dangnhap|tim-kiem|search|timkiem|savefile|print|in-bai)(/|$|\?)"
+    r"|[?&](print|tmpl=component|lang=en)"
+)
+# Calendar pages and parameters that generate endless URLs.
+_CALENDAR = re.compile(r"(?i)(lich|calendar|ngay=|date=|month=|thang=|year=|nam=)\D{0,3}\d")
+MAX_QUERY_PARAMS = 4
+MAX_PATH_SEGMENTS = 8
+MAX_PAGE_NUMBER = 200
+
+
+def is_trap(url: str) -> bool:
+    """True for URLs that lead into endless calendars, pagination or parameter mazes."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) > MAX_PATH_SEGMENTS or any(segments.count(s) > 2 for s in segments):
+        return True
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    if len(params) > MAX_QUERY_PARAMS:
+        return True
+    for _, value in params:
+        if value.isdigit() and len(value) <= 4 and int(value) > MAX_PAGE_NUMBER:
+            return True
+    return bool(_CALENDAR.search(parts.path + "?" + parts.query))
+
+
+class GenericSpider(ArchiveSpider):
+    """Crawl one site from a start URL, classifying every page it reaches."""
+
+    name = "generic"
+    custom_settings = {"DEPTH_LIMIT": 6}
+
+    def __init__(self, url: str | None = None, site: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if not url:
+            raise ValueError("the generic spider needs a start URL: scrapy crawl generic -a url=https://...")
+        self.start_url = url
+        host = urlsplit(url).hostname or ""
+        self.site_slug = site or host.removeprefix("www.").removesuffix(".gov.vn").replace(".", "_").replace("-", "_")
+        self.allowed_domains = [host]
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        """The start page, the site's robots.txt sitemaps and the usual feed locations."""
+        parts = urlsplit(self.start_url)
+        root = f"{parts.scheme}://{parts.netloc}"
+        yield scrapy.Request(self.start_url, callback=self.parse_page, errback=self.on_error,
+                             cb_kwargs={"found_on": self.start_url})
+        yield scrapy.Request(f"{root}/sitemap.xml", callback=self.parse_sitemap,
+                             errback=self.ignore_missing, priority=-1)
+
+    def ignore_missing(self, failure: Any) -> None:
+        """A guessed feed or sitemap location that does not exist is not an error."""
+        return None
+
+    def parse_page(self, response: Response, found_on: str) -> Iterator[Any]:
+        """Archive the page if it is an article; follow its links either way."""
+        if not isinstance(response, TextResponse):
+            return
+        if looks_like_article(response.body, response.url):
+            yield self.build_article(response, site=self.site_slug, family=None, found_on=found_on)
+        for href in response.xpath(
+            "//link[@rel='alternate'][contains(@type,'rss') or contains(@type,'atom')]/@href"
+        ).getall():
+            yield scrapy.Request(response.urljoin(href), callback=self.parse_feed, errback=self.ignore_missing)
+        for url in page_links(response):
+            if self.wanted(url):
+                yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error,
+                                     cb_kwargs={"found_on": response.url})
+
+    def wanted(self, url: str) -> bool:
+        """Same host, not a file, account or search page, not a trap."""
+        return (urlsplit(url).hostname in self.allowed_domains
+                and not _NEVER.search(url) and not is_trap(url))
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """Every item of a feed is a candidate article."""
+        for url in feed_links(response):
+            if self.wanted(url):
+                yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error,
+                                     cb_kwargs={"found_on": response.url}, priority=1)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        """Every page of a sitemap is a candidate article."""
+        pages, nested = sitemap_links(response)
+        for url in nested:
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.ignore_missing)
+        for url in pages:
+            if self.wanted(url):
+                yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error,
+                                     cb_kwargs={"found_on": response.url}, priority=1)
