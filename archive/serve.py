@@ -1,0 +1,88 @@
+"""Serve an archive with Datasette: read-only, our metadata and templates, bound to localhost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).parent
+METADATA_PATH = HERE / "metadata.yml"
+TEMPLATES_DIR = HERE / "templates"
+SQL_TIME_LIMIT_MS = 3000
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+
+
+def load_metadata(db_name: str) -> dict[str, Any]:
+    """The Datasette metadata with its database section keyed by ``db_name`` (the file's stem)."""
+    metadata = yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8"))
+    databases = metadata.get("databases", {})
+    if "archive" in databases and db_name != "archive":
+        databases[db_name] = databases.pop("archive")
+    return metadata
+
+
+def settings() -> dict[str, Any]:
+    """Datasette settings for a public archive."""
+    return {"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "default_page_size": 50, "max_returned_rows": 1000}
+
+
+def _register_filters() -> None:
+    from datasette.plugins import pm
+
+    from archive import datasette_filters
+
+    if not pm.is_registered(datasette_filters):
+        pm.register(datasette_filters, name="reformnews_filters")
+
+
+def datasette_app(db_path: Path | str, *, immutable: bool = False) -> Any:
+    """A Datasette instance for the archive at ``db_path`` (opened read-only, or immutable)."""
+    from datasette.app import Datasette
+
+    path = Path(db_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no archive at {path} (run `reformnews crawl` or `reformnews demo` first)")
+    _checkpoint(path)
+    _register_filters()
+    files = [] if immutable else [str(path)]
+    return Datasette(
+        files,
+        immutables=[str(path)] if immutable else [],
+        metadata=load_metadata(path.stem),
+        template_dir=str(TEMPLATES_DIR),
+        settings=settings(),
+    )
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold a leftover write-ahead log into the file (an immutable open would not see it)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(path, timeout=2) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error:
+        pass  # read-only file or a writer busy: Datasette's read-only mode still reads the WAL
+
+
+def datasette_command(db_path: Path | str, metadata_file: Path | str, *, host: str = DEFAULT_HOST,
+                      port: int = DEFAULT_PORT, immutable: bool = False) -> list[str]:
+    """The equivalent `datasette serve` argument list (``metadata_file`` from :func:`load_metadata`)."""
+    return [
+        "datasette", "serve", *(["-i"] if immutable else []), str(db_path),
+        "--metadata", str(metadata_file), "--template-dir", str(TEMPLATES_DIR),
+        "--setting", "sql_time_limit_ms", str(SQL_TIME_LIMIT_MS),
+        "-h", host, "-p", str(port),
+    ]
+
+
+def serve(db_path: Path | str, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+          immutable: bool = False) -> None:
+    """Serve the archive until interrupted."""
+    import uvicorn
+
+    app = datasette_app(db_path, immutable=immutable)
+    uvicorn.run(app.app(), host=host, port=port, log_level="warning", lifespan="on")
