@@ -18,7 +18,7 @@ from scrapers.registry import RegistryError, Site, load_registry
 from spiders.base import ArchiveSpider, feed_links, page_links, sitemap_links
 
 # Query parameters and path tails that only turn the page of a listing.
-_PAGE_PARAM = re.compile(r"(?i)^(page|trang|p|cur|start|limitstart|_.*_cur|.*_cur|pageindex)$")
+_PAGE_PARAM = re.compile(r"(?i)^(page|trang|p|cur|start|limitstart|pageindex|pagesize|limit|delta)$")
 _PAGE_TAIL = re.compile(r"/page-\d+/?$")
 
 REFORM_PRIORITY = 20  # reform categories are walked first, so an article in two categories
@@ -29,8 +29,8 @@ def listing_key(url: str) -> str:
     """The URL of a listing with its page number removed: pages of one listing share a key."""
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _PAGE_PARAM.match(k)]
-    if any(k.startswith("p_p_") for k, _ in query):  # Liferay portlet state, not a category
-        query = [(k, v) for k, v in query if not k.startswith("p_p_")]
+    # Liferay portlet state (p_p_*) and portlet-namespaced parameters (_<portlet>_cur, _delta...)
+    query = [(k, v) for k, v in query if not k.startswith(("p_p_", "_"))]
     path = _PAGE_TAIL.sub("/", parts.path).rstrip("/") or "/"
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, urlencode(sorted(query)), ""))
 
