@@ -1,0 +1,93 @@
+"""Measure extraction: per-check pass rates on a snapshot manifest, the fixtures, and timing.
+
+    python bench/extraction.py                      # build a snapshot in a temp dir, score it
+    python bench/extraction.py --snapshot /tmp/snap # score an already built snapshot
+    python bench/extraction.py --generic            # force the generic (trafilatura) path
+    python bench/extraction.py --trafilatura precision|recall|balanced
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scrapers.extract import extract_article, generic  # noqa: E402
+from scrapers.extract.evaluate import CHECKS, Case, leaks, load_cases, score  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "extract"
+
+
+def fixture_cases() -> list[Case]:
+    """The extraction fixtures as scoring cases (must_not_contain plays the chrome strings)."""
+    cases = []
+    for path in sorted(FIXTURES.glob("*/*.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        truth["chrome"] = truth.get("must_not_contain", [])
+        cases.append(Case(path.parent.name, truth.get("family"), truth, path.with_suffix(".html").read_bytes(), {}))
+    return cases
+
+
+def run(cases: list[Case], force_generic: bool) -> None:
+    """Extract every case and print pass rates overall and per site, and the slowest pages."""
+    totals: Counter[str] = Counter()
+    by_site: dict[str, Counter[str]] = defaultdict(Counter)
+    sites: Counter[str] = Counter()
+    leaked: Counter[str] = Counter()
+    timings: list[tuple[float, str]] = []
+    for case in cases:
+        start = time.perf_counter()
+        article = extract_article(case.body, case.truth["url"], family="generic" if force_generic else case.family,
+                                  headers=case.headers)
+        timings.append((time.perf_counter() - start, case.truth["url"]))
+        passed = score(article, case.truth)
+        sites[case.site] += 1
+        for check, ok in passed.items():
+            totals[check] += ok
+            by_site[case.site][check] += ok
+        for string in leaks(article, case.truth):
+            leaked[f"{case.site}: {string}"] += 1
+    n = len(cases)
+    print(f"{n} articles" + (" (generic path forced)" if force_generic else ""))
+    print("check".ljust(14) + "".join(c[:10].rjust(12) for c in CHECKS))
+    print("ALL".ljust(14) + "".join(f"{totals[c] / n:12.1%}" for c in CHECKS))
+    for site in sorted(sites):
+        print(site[:13].ljust(14) + "".join(f"{by_site[site][c] / sites[site]:12.1%}" for c in CHECKS))
+    if leaked:
+        print("leaks:", leaked.most_common(10))
+    timings.sort(reverse=True)
+    print(f"time: mean {sum(t for t, _ in timings) / n * 1000:.1f} ms, max {timings[0][0] * 1000:.1f} ms")
+
+
+def main() -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--snapshot", type=Path, help="a built snapshot directory (default: build one)")
+    parser.add_argument("--fixtures", action="store_true", help="score the test fixtures instead")
+    parser.add_argument("--generic", action="store_true", help="force the generic path")
+    parser.add_argument("--trafilatura", choices=("precision", "recall", "balanced"),
+                        help="trafilatura mode for the generic path")
+    args = parser.parse_args()
+    if args.trafilatura:
+        generic.TRAFILATURA_OPTIONS.update(favor_precision=args.trafilatura == "precision",
+                                           favor_recall=args.trafilatura == "recall")
+    if args.fixtures:
+        run(fixture_cases(), args.generic)
+        return
+    snapshot_dir = args.snapshot
+    if snapshot_dir is None:
+        from snapshot.build import build_snapshot
+
+        snapshot_dir = Path(build_snapshot(Path(tempfile.mkdtemp(prefix="snap-"))))
+    run(load_cases(snapshot_dir), args.generic)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""extract_article: one HTML page to one Article, never raising."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from scrapers.extract import budget
+from scrapers.extract.blocks import Block, walk
+from scrapers.extract.body import assemble
+from scrapers.extract.byline import labelled_author, labelled_source
+from scrapers.extract.chrome import chrome_selectors
+from scrapers.extract.decode import decode_html
+from scrapers.extract.generic import locate_container, trafilatura_lines
+from scrapers.extract.metadata import absolute, read_meta, select, text_of
+from scrapers.extract.platforms import GENERIC, Profile, detect, profile_for
+from scrapers.extract.text import word_count
+from scrapers.items import Article, Attachment
+
+MAX_BYTES = 5 * 1024 * 1024  # bigger responses are not article pages
+MIN_BODY_WORDS = 15
+ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "zip", "rar", "ppt", "pptx", "odt", "ods")
+_ATTACHMENT_URL = re.compile(r"\.(" + "|".join(ATTACHMENT_TYPES) + r")(?:$|[?#])", re.I)
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"\x1f\x8b",
+                 b"Rar!", b"7z\xbc\xaf")
+
+
+def _refuse(html: bytes | str) -> str:
+    """Why ``html`` cannot be an article page, or an empty string."""
+    if html is None or len(html) == 0:
+        return "empty page"
+    if len(html) > MAX_BYTES:
+        return f"page too large ({len(html)} bytes, limit {MAX_BYTES})"
+    if isinstance(html, bytes):
+        head = html[:4096]
+        if head.startswith(_BINARY_MAGIC) or head.count(b"\x00") > len(head) // 100 + 1 and not (
+                head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+            return "not an HTML page (binary content)"
+    return ""
+
+
+def _parse(text: str) -> lxml_html.HtmlElement | None:
+    """An lxml tree of ``text``, or None when there is nothing to parse."""
+    text = text.replace("\x00", "")
+    if not text.strip():
+        return None
+    try:
+        parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+        return lxml_html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _contains(outer: lxml_html.HtmlElement, inner: lxml_html.HtmlElement) -> bool:
+    """True when ``outer`` is ``inner`` or one of its ancestors."""
+    return outer is inner or any(a is outer for a in inner.iterancestors())
+
+
+def _strip_chrome(doc: lxml_html.HtmlElement, container: lxml_html.HtmlElement | None, profile: Profile) -> None:
+    """Remove chrome blocks, never the container or what holds it."""
+    for selector in chrome_selectors() + profile.chrome:
+        budget.check()
+        try:
+            found = doc.cssselect(selector)
+        except Exception:  # an unsupported selector is skipped, not fatal
+            continue
+        for el in found:
+            if el.getparent() is None or (container is not None and _contains(el, container)):
+                continue
+            if el.tag == "form" and len(text_of(el)) > 2000:
+                continue
+            el.drop_tree()
+
+
+def _attachments(doc: lxml_html.HtmlElement, container: lxml_html.HtmlElement | None, profile: Profile,
+                 url: str) -> list[Attachment]:
+    """Linked documents of the body and of the profile's attachment blocks."""
+    scopes = ([container] if container is not None else []) + select(doc, profile.attachments)
+    out: list[Attachment] = []
+    for scope in scopes:
+        for a in scope.iter("a"):
+            href = absolute(url, a.get("href") or "")
+            match = _ATTACHMENT_URL.search(urlsplit(href).path + ("?" if urlsplit(href).query else ""))
+            if not href or not match or any(x.url == href for x in out):
+                continue
+            name = text_of(a) or href.rsplit("/", 1)[-1]
+            out.append(Attachment(url=href, name=name, type=match.group(1).lower()))
+    return out
+
+
+def _container(doc: lxml_html.HtmlElement, profile: Profile) -> lxml_html.HtmlElement | None:
+    """The profile's body element with the most text."""
+    found = select(doc, profile.body)
+    found = [el for el in found if len(text_of(el)) > 0 or el.find(".//img") is not None]
+    return max(found, key=lambda el: len(text_of(el)), default=None)
+
+
+def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[str, str] | None) -> Article:
+    """The extraction proper; may raise on pathological input (the caller catches)."""
+    reason = _refuse(html)
+    if reason:
+        return Article.failed(url, reason)
+    text = decode_html(html, headers)
+    doc = _parse(text)
+    if doc is None or doc.find("body") is None:
+        return Article.failed(url, "no HTML document in the response")
+    profile = GENERIC if family == "generic" else (profile_for(family) or detect(text) or GENERIC)
+    budget.check()
+    page_lines = [b.text for b in walk(doc.find("body"))]
+    meta = read_meta(doc, url, profile, page_lines)
+    budget.check()
+    container = _container(doc, profile)
+    budget.check()
+    method = profile.name if container is not None else "generic"
+    if container is None:
+        container = locate_container(doc, trafilatura_lines(text, url))
+        budget.check()
+    budget.check()
+    attachments = _attachments(doc, container, profile, url)
+    _strip_chrome(doc, container, profile)
+    if container is not None:
+        blocks = walk(container)
+        lead = select(doc, profile.lead if method != "generic" else GENERIC.lead)
+        if lead and not _contains(container, lead[0]) and not _contains(lead[0], container):
+            blocks = walk(lead[0]) + blocks
+    else:
+        blocks = [Block("p", line) for line in trafilatura_lines(text, url)]
+    page_chrome = meta.breadcrumb + [" ".join(meta.breadcrumb)]
+    body = assemble(blocks, url=url, title=meta.title, page_chrome=page_chrome)
+    body_text = body.text
+    if not meta.title and not body_text:
+        return Article.failed(url, "no title and no text found", method=method)
+    if not body_text:
+        return Article.failed(url, "no article text found", method=method)
+    return Article(
+        url=url,
+        canonical_url=meta.canonical_url or url,
+        title=meta.title,
+        body=body_text,
+        published_at=meta.published.iso() if meta.published else None,
+        updated_at=meta.updated.iso() if meta.updated else None,
+        author=meta.author or body.author or labelled_author(page_lines),
+        source=meta.source or body.source or labelled_source(page_lines),
+        category=meta.breadcrumb[-1] if meta.breadcrumb else "",
+        breadcrumb=meta.breadcrumb,
+        body_html=body.html(),
+        images=body.images,
+        attachments=attachments,
+        language="vi",
+        word_count=word_count(body_text),
+        method=method,
+    )
+
+
+def extract_article(html: bytes | str, url: str, *, family: str | None = None, site: str | None = None,
+                    headers: Mapping[str, str] | None = None) -> Article:
+    """One page to one Article; a page that cannot be read gives ``Article.failed`` (never raises)."""
+    try:
+        budget.start()
+        return _extract(html, url, family, headers)
+    except budget.OutOfTime:
+        return Article.failed(url, f"page took longer than {budget.PAGE_SECONDS:.0f} s to read")
+    except RecursionError:
+        return Article.failed(url, "page nested too deeply to read")
+    except MemoryError:
+        return Article.failed(url, "page too large to read")
+    except Exception as exc:  # the contract: extraction never raises
+        return Article.failed(url, f"extraction error: {type(exc).__name__}: {exc}"[:300])

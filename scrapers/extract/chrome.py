@@ -1,0 +1,137 @@
+"""The chrome vocabulary (chrome.toml) compiled into line tests: chrome lines, body ends, titles."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from scrapers.extract.text import nfc
+
+_WORD = re.compile(r"\w+")
+
+
+def _strip_table() -> dict[int, str]:
+    """Every accented Latin letter mapped to its base letter (đ to d)."""
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0x00C0, 0x1F00):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base.isascii() and base.isalpha() and chr(code) != base:
+            table[code] = base
+    return table
+
+
+_STRIP = _strip_table()
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Fast matching key: lower case, no diacritics, one space between words (cf. text.fold)."""
+    stripped = nfc(text).translate(_STRIP).lower()
+    stripped = "".join(c for c in unicodedata.normalize("NFD", stripped) if not unicodedata.combining(c)) \
+        if not stripped.isascii() else stripped
+    return " ".join(_WORD.findall(stripped))
+
+CHROME_PATH = Path(__file__).with_name("chrome.toml")
+# Tokens left after removing chrome phrases that still carry no text: numbers, dates, times,
+# single letters ("A+ A A-" folds to "a a a").
+_NOISE_TOKEN = re.compile(r"^(\d[\d]*|[a-z])$")
+_MAX_LINE = 400
+_GLUED = re.compile(r"(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])")  # "Hôm nay224" -> "Hôm nay 224"  # longer lines are prose, never chrome; also bounds the regex work
+
+
+def _alternation(phrases: list[str]) -> re.Pattern[str]:
+    """A regex matching any folded phrase as whole words, longest first."""
+    folded = sorted({fold(p) for p in phrases if fold(p)}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in folded) + r")(?!\w)")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The compiled chrome vocabulary."""
+
+    phrases: re.Pattern[str]
+    prefixes: tuple[str, ...]
+    prefix_keys: tuple[str, ...]
+    ends: frozenset[str]
+    selectors: tuple[str, ...]
+    titles: frozenset[str]
+    soft404: tuple[str, ...]
+    not_article: frozenset[str]
+    raw: dict
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """Load and compile ``chrome.toml`` once."""
+    data = tomllib.loads(CHROME_PATH.read_text(encoding="utf-8"))
+    phrases = [p for group in data["phrases"].values() for p in group]
+    prefixes = tuple(sorted({p.lower() for g in data["prefixes"].values() for p in g}))
+    return Vocabulary(
+        phrases=_alternation(phrases),
+        prefixes=prefixes,
+        prefix_keys=tuple(fold(p) for p in prefixes if ":" not in p and fold(p)),
+        ends=frozenset(fold(p) for g in data["ends"].values() for p in g),
+        selectors=tuple(s for g in data["selectors"].values() for s in g),
+        titles=frozenset(fold(p) for p in data["titles"]["generic"]),
+        soft404=tuple(fold(p) for p in data["soft404"]["phrases"]),
+        not_article=frozenset(fold(p) for p in data["not_article"]["headings"]),
+        raw=data,
+    )
+
+
+def page_phrases(phrases: list[str]) -> re.Pattern[str] | None:
+    """A pattern of one page's own chrome (its breadcrumb, category, site name), or None."""
+    return _alternation(phrases) if any(fold(p) for p in phrases) else None
+
+
+def residue(line: str, extra: re.Pattern[str] | None = None) -> list[str]:
+    """The folded words of ``line`` that are not chrome phrases, numbers or single letters."""
+    vocab = vocabulary()
+    stripped = vocab.phrases.sub(" ", fold(_GLUED.sub(" ", line[:_MAX_LINE])))
+    if extra is not None:
+        stripped = vocab.phrases.sub(" ", extra.sub(" ", stripped))
+    return [t for t in stripped.split() if not _NOISE_TOKEN.match(t)]
+
+
+def is_chrome_line(line: str, extra: re.Pattern[str] | None = None) -> bool:
+    """True when ``line`` is page chrome: only chrome words and numbers, or a chrome prefix."""
+    if not line.strip():
+        return True
+    if len(line) > _MAX_LINE:
+        return False
+    folded = fold(line)
+    lowered = line.strip().lower()
+    vocab = vocabulary()
+    if lowered.startswith(vocab.prefixes):
+        return True
+    # A prefix without punctuation also matches unaccented or differently cased text.
+    if any(folded == key or folded.startswith(key + " ") for key in vocab.prefix_keys):
+        return True
+    if not folded:
+        # Only punctuation and symbols ("|", "»", "-"): nothing to keep.
+        return True
+    return not residue(line, extra)
+
+
+def is_end_marker(line: str) -> bool:
+    """True when ``line`` is a related-list heading such as "Các tin khác" that ends the body."""
+    if len(line) > 60:
+        return False
+    return fold(line) in vocabulary().ends
+
+
+def is_generic_title(title: str) -> bool:
+    """True for a title that names the page type or the site, never an article."""
+    folded = fold(title)
+    if not folded or folded in vocabulary().titles:
+        return True
+    return any(folded.startswith(t + " ") for t in ("chi tiet tin", "chi tiet tin tuc", "chi tiet bai viet"))
+
+
+def chrome_selectors() -> tuple[str, ...]:
+    """CSS selectors of blocks that are chrome on every site."""
+    return vocabulary().selectors
