@@ -4,6 +4,8 @@
     python bench/extraction.py --snapshot /tmp/snap # score an already built snapshot
     python bench/extraction.py --generic            # force the generic (trafilatura) path
     python bench/extraction.py --trafilatura precision|recall|balanced
+    python bench/extraction.py --benchmark          # public benchmark: generic path vs trafilatura
+    python bench/extraction.py --all --snapshot /tmp/snap   # benchmark, fixtures and snapshot in one run
 """
 
 from __future__ import annotations
@@ -66,19 +68,49 @@ def run(cases: list[Case], force_generic: bool) -> None:
     print(f"time: mean {sum(t for t, _ in timings) / n * 1000:.1f} ms, max {timings[0][0] * 1000:.1f} ms")
 
 
+def fixture_figures() -> None:
+    """Body F1 (4-token shingles) against each fixture's full body, chrome leaks, field accuracy."""
+    from scrapers.extract.benchmark import prf
+
+    rows = []
+    for case in fixture_cases():
+        truth = case.truth
+        article = extract_article(case.body, truth["url"], family=truth.get("family"))
+        p, r = prf("\n".join(truth["body"]), article.body) if truth.get("body") else (-1.0, -1.0)
+        leaked = [s for s in truth["chrome"] if s in article.body]
+        rows.append((p, r, leaked, article.title == truth["title"],
+                     article.published_at == truth.get("published_at"), article.author == truth.get("author", "")))
+    n, full = len(rows), [r for r in rows if r[0] >= 0]  # F1 where the truth states the whole body
+    mp, mr = sum(r[0] for r in full) / len(full), sum(r[1] for r in full) / len(full)
+    print(f"fixtures: {n} pages  body P={mp:.3f} R={mr:.3f} F1={2 * mp * mr / (mp + mr):.3f} (on {len(full)} full bodies)  "
+          f"pages leaking chrome={sum(1 for r in rows if r[2])}  title={sum(r[3] for r in rows) / n:.1%}  "
+          f"date={sum(r[4] for r in rows) / n:.1%}  author={sum(r[5] for r in rows) / n:.1%}")
+
+
 def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--snapshot", type=Path, help="a built snapshot directory (default: build one)")
     parser.add_argument("--fixtures", action="store_true", help="score the test fixtures instead")
     parser.add_argument("--generic", action="store_true", help="force the generic path")
+    parser.add_argument("--benchmark", action="store_true", help="the public benchmark only")
+    parser.add_argument("--all", action="store_true", help="benchmark, fixture figures, snapshot (both paths)")
     parser.add_argument("--trafilatura", choices=("precision", "recall", "balanced"),
                         help="trafilatura mode for the generic path")
     args = parser.parse_args()
     if args.trafilatura:
         generic.TRAFILATURA_OPTIONS.update(favor_precision=args.trafilatura == "precision",
                                            favor_recall=args.trafilatura == "recall")
+    if args.benchmark or args.all:
+        from scrapers.extract.benchmark import run_benchmark
+
+        run_benchmark()
+    if args.all:
+        fixture_figures()
+    if args.benchmark:
+        return
     if args.fixtures:
+        fixture_figures()
         run(fixture_cases(), args.generic)
         return
     snapshot_dir = args.snapshot
@@ -87,6 +119,8 @@ def main() -> None:
 
         snapshot_dir = Path(build_snapshot(Path(tempfile.mkdtemp(prefix="snap-"))))
     run(load_cases(snapshot_dir), args.generic)
+    if args.all:
+        run(load_cases(snapshot_dir), True)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from scrapers.extract import extract_article
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 CASES = sorted(FIXTURES.glob("*/*.json"))
 KNOWN_KEYS = {"url", "family", "title", "canonical_url", "published_at", "updated_at", "author", "source",
-              "category", "body_first", "body_last", "body_lines", "captions", "attachments", "must_not_contain"}
+              "category", "body_first", "body_last", "body_lines", "body", "captions", "attachments", "must_not_contain"}
 
 
 def _case_id(path: Path) -> str:
@@ -100,3 +100,41 @@ def test_body_html_is_sanitised(extracted, case: Path) -> None:
     _, article = extracted[case]
     assert "<script" not in article.body_html and "onclick" not in article.body_html
     assert article.body_html.startswith(("<p>", "<h2>", "<h3>", "<ul>", "<ol>", "<table>"))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "body" in json.loads(c.read_text(encoding="utf-8"))],
+                         ids=_case_id)
+def test_whole_body_is_exact(extracted, case: Path) -> None:
+    expected, article = extracted[case]
+    assert article.body.splitlines() == expected["body"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_each_page_extracts_well_within_the_time_limit(case: Path) -> None:
+    import time
+
+    expected = json.loads(case.read_text(encoding="utf-8"))
+    html = case.with_suffix(".html").read_bytes()
+    start = time.perf_counter()
+    for family in (expected.get("family"), "generic"):
+        extract_article(html, expected["url"], family=family)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_every_family_has_at_least_two_pages_and_the_set_has_thirty() -> None:
+    from collections import Counter
+
+    per_family = Counter(p.parent.name for p in CASES)
+    assert len(CASES) >= 30
+    assert min(per_family.values()) >= 2, per_family
+
+
+def test_generic_path_has_no_chrome_on_fixtures() -> None:
+    leaks = {}
+    for case in CASES:
+        expected = json.loads(case.read_text(encoding="utf-8"))
+        article = extract_article(case.with_suffix(".html").read_bytes(), expected["url"], family="generic")
+        found = [s for s in expected["must_not_contain"] if s in article.body]
+        if found:
+            leaks[_case_id(case)] = found
+    assert not leaks

@@ -15,8 +15,9 @@ from scrapers.extract.body import assemble
 from scrapers.extract.byline import labelled_author, labelled_source
 from scrapers.extract.chrome import chrome_selectors
 from scrapers.extract.decode import decode_html
-from scrapers.extract.generic import locate_container, trafilatura_lines
+from scrapers.extract.generic import MAX_TRAFILATURA_CHARS, MIN_COVERAGE, locate_container, match_key, trafilatura_lines
 from scrapers.extract.metadata import absolute, read_meta, select, text_of
+from scrapers.extract.selectors import find_all
 from scrapers.extract.platforms import GENERIC, Profile, detect, profile_for
 from scrapers.extract.text import word_count
 from scrapers.items import Article, Attachment
@@ -27,6 +28,24 @@ ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "zip", "rar", "ppt", "p
 _ATTACHMENT_URL = re.compile(r"\.(" + "|".join(ATTACHMENT_TYPES) + r")(?:$|[?#])", re.I)
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"\x1f\x8b",
                  b"Rar!", b"7z\xbc\xaf")
+
+
+# Words of author and source labels; a page without any of them needs no label search.
+_LABEL_WORDS = ("ác giả", "ÁC GIẢ", "gười viết", "GƯỜI VIẾT", "guồn", "GUỒN")
+
+
+class PageLines:
+    """The text lines of the whole page, walked only when first asked for."""
+
+    def __init__(self, body: lxml_html.HtmlElement) -> None:
+        self.body = body
+        self.lines: list[str] | None = None
+
+    def __call__(self) -> list[str]:
+        """The lines (walked on the first call, from the tree as it then is)."""
+        if self.lines is None:
+            self.lines = [b.text for b in walk(self.body)]
+        return self.lines
 
 
 def _refuse(html: bytes | str) -> str:
@@ -60,20 +79,15 @@ def _contains(outer: lxml_html.HtmlElement, inner: lxml_html.HtmlElement) -> boo
     return outer is inner or any(a is outer for a in inner.iterancestors())
 
 
-def _strip_chrome(doc: lxml_html.HtmlElement, container: lxml_html.HtmlElement | None, profile: Profile) -> None:
-    """Remove chrome blocks, never the container or what holds it."""
-    for selector in chrome_selectors() + profile.chrome:
-        budget.check()
-        try:
-            found = doc.cssselect(selector)
-        except Exception:  # an unsupported selector is skipped, not fatal
+def _strip_chrome(scope: lxml_html.HtmlElement, profile: Profile) -> None:
+    """Remove chrome blocks inside ``scope`` (what is walked; chrome elsewhere is never read)."""
+    budget.check()
+    for el in find_all(scope, chrome_selectors() + profile.chrome):
+        if el is scope or el.getparent() is None:
             continue
-        for el in found:
-            if el.getparent() is None or (container is not None and _contains(el, container)):
-                continue
-            if el.tag == "form" and len(text_of(el)) > 2000:
-                continue
-            el.drop_tree()
+        if el.tag == "form" and len(text_of(el)) > 2000:
+            continue
+        el.drop_tree()
 
 
 def _attachments(doc: lxml_html.HtmlElement, container: lxml_html.HtmlElement | None, profile: Profile,
@@ -110,32 +124,37 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
         return Article.failed(url, "no HTML document in the response")
     profile = GENERIC if family == "generic" else (profile_for(family) or detect(text) or GENERIC)
     budget.check()
-    page_lines = [b.text for b in walk(doc.find("body"))]
+    page_lines = PageLines(doc.find("body"))
     meta = read_meta(doc, url, profile, page_lines)
     budget.check()
     container = _container(doc, profile)
     budget.check()
     method = profile.name if container is not None else "generic"
+    main_lines: list[str] = []
     if container is None:
-        container = locate_container(doc, trafilatura_lines(text, url))
+        main_lines = trafilatura_lines(doc if len(text) <= MAX_TRAFILATURA_CHARS else "", url)
+        located = locate_container(doc, main_lines)
+        container = located.element if located.coverage >= MIN_COVERAGE else None
         budget.check()
-    budget.check()
     attachments = _attachments(doc, container, profile, url)
-    _strip_chrome(doc, container, profile)
     if container is not None:
-        blocks = walk(container)
         lead = select(doc, profile.lead if method != "generic" else GENERIC.lead)
+        _strip_chrome(container, profile)
+        blocks = walk(container)
         if lead and not _contains(container, lead[0]) and not _contains(lead[0], container):
+            _strip_chrome(lead[0], profile)
             blocks = walk(lead[0]) + blocks
     else:
-        blocks = [Block("p", line) for line in trafilatura_lines(text, url)]
+        blocks = [Block("p", line) for line in main_lines]
     page_chrome = meta.breadcrumb + [" ".join(meta.breadcrumb)]
-    body = assemble(blocks, url=url, title=meta.title, page_chrome=page_chrome)
+    main_text = "".join(match_key(line) for line in main_lines) if main_lines else None
+    body = assemble(blocks, url=url, title=meta.title, page_chrome=page_chrome, main_text=main_text)
     body_text = body.text
     if not meta.title and not body_text:
         return Article.failed(url, "no title and no text found", method=method)
     if not body_text:
         return Article.failed(url, "no article text found", method=method)
+    labels = any(word in text for word in _LABEL_WORDS)
     return Article(
         url=url,
         canonical_url=meta.canonical_url or url,
@@ -143,8 +162,8 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
         body=body_text,
         published_at=meta.published.iso() if meta.published else None,
         updated_at=meta.updated.iso() if meta.updated else None,
-        author=meta.author or body.author or labelled_author(page_lines),
-        source=meta.source or body.source or labelled_source(page_lines),
+        author=meta.author or body.author or (labelled_author(page_lines()) if labels else ""),
+        source=meta.source or body.source or (labelled_source(page_lines()) if labels else ""),
         category=meta.breadcrumb[-1] if meta.breadcrumb else "",
         breadcrumb=meta.breadcrumb,
         body_html=body.html(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass, field
 
@@ -17,6 +18,8 @@ BLOCK_TAGS = frozenset(
 _HEADINGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "select", "option", "button"})
 _ITALIC = frozenset({"i", "em", "cite"})
+_INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i", "a": "a"}  # inline markup body_html keeps
+_SPACES = re.compile(r"\s+")
 _CAPTION_CLASS = re.compile(r"caption|chu-?thich|chuthich|image[-_]?desc|img[-_]?desc|photo[-_]?desc|"
                             r"desc[-_]?img|note[-_]?img|imgnote|figcaption|mota|expNoEdit", re.I)
 _CENTER_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
@@ -39,6 +42,8 @@ class Block:
     table_id: int = 0  # the layout table (with an image) the block sits in, or 0
     list_type: str = ""  # "ul" or "ol" for list items
     rows: list[list[str]] = field(default_factory=list)  # a data table's cells
+    html: str = ""  # the line with its inline b/i/a markup (escaped text otherwise)
+    guessed: bool = False  # kept on the generic path although trafilatura dropped it
 
 
 @dataclass
@@ -56,7 +61,7 @@ class _Walker:
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.buffer: list[tuple[str, bool]] = []
+        self.buffer: list[tuple[str, bool, str]] = []
         self.buffer_ctx = _Ctx()
         self.tables = 0
         self.nodes = 0
@@ -66,22 +71,22 @@ class _Walker:
         if not self.buffer:
             return
         ctx = self.buffer_ctx
-        lines: list[list[tuple[str, bool]]] = [[]]
-        for text, italic in self.buffer:
-            parts = text.split("\n")
-            for i, part in enumerate(parts):
-                if i:
-                    lines.append([])
-                lines[-1].append((part, italic))
+        lines: list[list[tuple[str, bool, str]]] = [[]]
+        for text, italic, markup in self.buffer:
+            if text == "\n":
+                lines.append([])
+                continue
+            lines[-1].append((text, italic, markup))
         self.buffer = []
         for segs in lines:
-            text = clean_line("".join(t for t, _ in segs))
+            text = clean_line("".join(t for t, _, _ in segs))
             if not text:
                 continue
-            italic = all(it for t, it in segs if t.strip())
+            italic = all(it for t, it, _ in segs if t.strip())
+            markup = _SPACES.sub(" ", clean_line("".join(m for _, _, m in segs)))
             self.blocks.append(Block(ctx.kind, text, italic=italic or ctx.italic, centered=ctx.centered,
                                      caption_hint=ctx.caption_hint, table_id=ctx.table_id,
-                                     list_type=ctx.list_type))
+                                     list_type=ctx.list_type, html=markup))
 
     def add_text(self, text: str | None, ctx: _Ctx, italic: bool) -> None:
         """Append inline text under ``ctx``."""
@@ -89,7 +94,14 @@ class _Walker:
             return
         if not self.buffer:
             self.buffer_ctx = ctx
-        self.buffer.append((text.replace("\n", " ").replace("\r", " ").replace("\x00", ""), italic))
+        text = text.replace("\n", " ").replace("\r", " ").replace("\x00", "")
+        self.buffer.append((text, italic, html_lib.escape(text, quote=False)))
+
+    def add_markup(self, markup: str, ctx: _Ctx, italic: bool) -> None:
+        """Append an inline tag (no text) under ``ctx``."""
+        if not self.buffer:
+            self.buffer_ctx = ctx
+        self.buffer.append(("", italic, markup))
 
     def walk(self, el: lxml_html.HtmlElement, ctx: _Ctx, italic: bool = False) -> None:
         """Walk ``el`` and its children (not its tail)."""
@@ -105,7 +117,7 @@ class _Walker:
         if tag in _SKIP:
             return
         if tag == "br":
-            self.buffer.append(("\n", italic))
+            self.buffer.append(("\n", italic, ""))
             return
         if tag == "img":
             self.flush()
@@ -123,11 +135,17 @@ class _Walker:
             self.flush()
             child_ctx = _block_ctx(el, tag, ctx, self)
         it = italic or tag in _ITALIC or "italic" in (el.get("style") or "")
+        inline = _INLINE.get(tag, "")
+        if inline:
+            href = html_lib.escape((el.get("href") or "").strip(), quote=True) if inline == "a" else ""
+            self.add_markup(f'<a href="{href}">' if href else f"<{inline}>" if inline != "a" else "", child_ctx, it)
         self.add_text(el.text, child_ctx, it)
         for child in el:
             self.walk(child, child_ctx, it)
             if child.tail:
                 self.add_text(child.tail, child_ctx, it)
+        if inline and (inline != "a" or el.get("href")):
+            self.add_markup(f"</{inline}>", child_ctx, it)
         if tag in BLOCK_TAGS:
             self.flush()
 

@@ -10,14 +10,18 @@ import nh3
 
 from scrapers.extract import budget
 from scrapers.extract.blocks import Block
-from scrapers.extract.byline import split_author, take_byline
+from scrapers.extract.byline import split_author, split_source, take_byline
 from scrapers.extract.captions import attach_captions
 from scrapers.extract.chrome import is_chrome_line, is_end_marker, page_phrases
+from scrapers.extract.generic import match_key
 from scrapers.extract.metadata import absolute
+from scrapers.extract.text import clean_line, word_count
 from scrapers.items import Image
 from scrapers.extract.chrome import fold
 
 _SENTENCE_END = re.compile(r"[.!?:;…\"”')\]»]$")
+LEAD_WORDS = 15
+REPEAT_WORDS = 10
 _ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th",
                  "b", "strong", "i", "em", "a", "img", "br"}
 _ALLOWED_ATTRS = {"a": {"href"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
@@ -55,7 +59,7 @@ class Body:
                         parts.append(f"</{open_list}>")
                     parts.append(f"<{want}>")
                     open_list = want
-                parts.append(f"<li>{html.escape(block.text)}</li>")
+                parts.append(f"<li>{_inline(block)}</li>")
                 continue
             if open_list:
                 parts.append(f"</{open_list}>")
@@ -64,16 +68,25 @@ class Body:
                 alt = html.escape(block.alt, quote=True)
                 parts.append(f'<p><img src="{html.escape(block.src, quote=True)}" alt="{alt}"></p>')
             elif block.kind in ("h2", "h3", "h4"):
-                parts.append(f"<{block.kind}>{html.escape(block.text)}</{block.kind}>")
+                parts.append(f"<{block.kind}>{_inline(block)}</{block.kind}>")
             elif block.kind == "table":
                 rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
                                for row in block.rows)
                 parts.append(f"<table>{rows}</table>")
             else:
-                parts.append(f"<p>{html.escape(block.text)}</p>")
+                parts.append(f"<p>{_inline(block)}</p>")
         if open_list:
             parts.append(f"</{open_list}>")
-        return nh3.clean("".join(parts), tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS)
+        return nh3.clean("".join(parts), tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS, link_rel=None)
+
+
+def _inline(block: Block) -> str:
+    """The block's text with its source b/i/a markup, when that markup still spells the same text."""
+    if block.html and "<" in block.html:
+        plain = nh3.clean(block.html, tags=set())
+        if clean_line(html.unescape(plain)) == block.text:
+            return block.html
+    return html.escape(block.text)
 
 
 def _rejoin_hard_breaks(blocks: list[Block]) -> list[Block]:
@@ -89,8 +102,13 @@ def _rejoin_hard_breaks(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def assemble(blocks: list[Block], *, url: str, title: str, page_chrome: list[str]) -> Body:
-    """Clean ``blocks`` into a Body: the article's own lines only."""
+def assemble(blocks: list[Block], *, url: str, title: str, page_chrome: list[str],
+             main_text: str | None = None) -> Body:
+    """Clean ``blocks`` into a Body: the article's own lines only.
+
+    ``main_text`` (the generic path: trafilatura's text, folded, without spaces) keeps only the
+    lines trafilatura also kept, besides captions and bylines.
+    """
     blocks, captions = attach_captions(_after_title(blocks, fold(title)))
     extra = page_phrases(page_chrome)
     title_key = fold(title)
@@ -116,14 +134,38 @@ def assemble(blocks: list[Block], *, url: str, title: str, page_chrome: list[str
             continue
         if is_chrome_line(text, extra) and split_author(text) is None:
             continue
+        if main_text is not None and not _kept_by(main_text, text):
+            started = any(b.kind != "img" for b in kept)
+            # A lead trafilatura took for a teaser; a subheading (kept below only if a kept paragraph follows).
+            if not (_is_lead(text) if not started else block.kind in ("h2", "h3", "h4")):
+                continue
+            block.guessed = True
         key = fold(text)
-        if key == title_key or key.removeprefix("null ") == title_key or key in seen:
+        if key == title_key or key.removeprefix("null ") == title_key:
             continue
-        seen.add(key)
+        # A paragraph printed twice (a lead repeated as the first body line) is kept once; short
+        # lines may repeat in an article ("Meal 1", "Eat every 2-3 hours").
+        if word_count(text) >= REPEAT_WORDS:
+            if key in seen:
+                continue
+            seen.add(key)
         kept.append(block)
+    kept = [b for i, b in enumerate(kept) if not (b.guessed and b.kind in ("h2", "h3", "h4")) or (
+        i + 1 < len(kept) and kept[i + 1].kind == "p" and not kept[i + 1].guessed)]
     kept = _rejoin_hard_breaks(kept)
     lines, author, source = _byline(kept)
     return Body(lines=lines, images=images, author=author, source=source)
+
+
+def _kept_by(main_text: str, line: str) -> bool:
+    """Whether the main text (folded, no spaces) holds ``line``, or ``line`` is a byline."""
+    key = match_key(line)
+    return not key or key in main_text or split_author(line) is not None or split_source(line) is not None
+
+
+def _is_lead(line: str) -> bool:
+    """A paragraph of prose (a lead trafilatura may take for a teaser and drop)."""
+    return word_count(line) >= LEAD_WORDS and bool(_SENTENCE_END.search(line))
 
 
 def _after_title(blocks: list[Block], title_key: str) -> list[Block]:

@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 import trafilatura
 from lxml import html as lxml_html
 
 from scrapers.extract import budget
 from scrapers.extract.chrome import is_chrome_line
-from scrapers.extract.chrome import fold
 from scrapers.extract.text import clean_line
 
 UNMATCHED_PENALTY = 0.25
+MIN_COVERAGE = 0.75  # the container must hold this share of the matched text, else trafilatura's lines are used
+WANT_COVERAGE = 0.95  # climb to the ancestor holding this share of it
 MAX_CANDIDATES = 20_000
-FAST_ABOVE_CHARS = 400_000
 MAX_TRAFILATURA_CHARS = 2_500_000
 MAX_SUBSTRING_TEXT = 100_000  # above this, only whole-line matches (substring search is quadratic)
 
-_BLOCKISH = ("p", "div", "td", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "span", "font", "section",
-             "article", "dd", "pre")
-# Measured on the fixtures and the snapshot: recall mode keeps short pages whole; the Vietnamese
-# chrome rules applied afterwards give back the precision.
+_BLOCKISH = frozenset(("p", "div", "td", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "span", "font",
+                       "section", "article", "dd", "pre"))
+_SILENT = frozenset(("script", "style", "noscript", "template"))
+# Measured on the benchmark, the fixtures and the snapshot: recall mode without the fallback
+# extractors is both the most complete and the fastest; the chrome rules applied afterwards give
+# back the precision.
 TRAFILATURA_OPTIONS = {"favor_recall": True, "include_comments": False, "include_tables": True,
-                       "include_images": False, "deduplicate": False}
+                       "include_images": False, "deduplicate": False, "fast": True}
 
 
-def trafilatura_lines(html: str, url: str) -> list[str]:
-    """The lines of main text trafilatura finds, or an empty list."""
-    if len(html) > MAX_TRAFILATURA_CHARS:
+def trafilatura_lines(html: str | lxml_html.HtmlElement, url: str) -> list[str]:
+    """The lines of main text trafilatura finds in a page or a parsed tree (left intact), or []."""
+    if isinstance(html, str) and (not html or len(html) > MAX_TRAFILATURA_CHARS):
         return []
-    # On big pages the fallback extractors (readability, jusText) cost more than they add.
-    options = dict(TRAFILATURA_OPTIONS, fast=len(html) > FAST_ABOVE_CHARS)
     try:
-        text = trafilatura.extract(html, url=url, output_format="txt", **options)
+        text = trafilatura.extract(html, url=url, output_format="txt", **TRAFILATURA_OPTIONS)
     except Exception:  # trafilatura may fail on odd markup; the caller falls back
         return []
     lines: list[str] = []
@@ -47,44 +49,81 @@ def trafilatura_lines(html: str, url: str) -> list[str]:
     return lines
 
 
-def _own_text(el: lxml_html.HtmlElement) -> str:
-    """Text of ``el`` without nested block elements' text (approximately)."""
-    return clean_line(" ".join(el.itertext()))
+_NON_WORD = re.compile(r"[\W_]+")
 
 
-def locate_container(doc: lxml_html.HtmlElement, lines: list[str]) -> lxml_html.HtmlElement | None:
+def match_key(text: str) -> str:
+    """Matching key of a line against trafilatura's text: lower case, letters and digits only.
+
+    Spaces go too: trafilatura and the page may split words differently ("T hời" / "Thời").
+    """
+    return _NON_WORD.sub("", text).lower()
+
+
+@dataclass
+class Located:
+    """The element holding the main text, and the share of the matched text it holds."""
+
+    element: lxml_html.HtmlElement | None = None
+    coverage: float = 0.0
+    keys: set[str] = field(default_factory=set)
+
+
+def _text_lengths(doc: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, int]:
+    """Visible text length (stripped) of every element's subtree, in one bottom-up pass."""
+    elements = [el for el in doc.iter() if isinstance(el.tag, str)]
+    lengths: dict[lxml_html.HtmlElement, int] = {}
+    for el in reversed(elements):
+        if el.tag in _SILENT:
+            lengths[el] = 0
+            continue
+        total = len((el.text or "").strip())
+        for child in el:
+            total += lengths.get(child, 0) + len((child.tail or "").strip())
+        lengths[el] = total
+    return lengths
+
+
+def locate_container(doc: lxml_html.HtmlElement, lines: list[str]) -> Located:
     """The element holding most of ``lines`` (the main text trafilatura kept) and little else."""
-    # Spaces are ignored: trafilatura and the page may split words differently ("T hời" / "Thời").
-    keys = {fold(line).replace(" ", "") for line in lines if len(line) >= 25 and not is_chrome_line(line)}
-    kept = "\n".join(keys) if sum(map(len, keys)) < MAX_SUBSTRING_TEXT else ""
+    keys = {match_key(line) for line in lines if len(line) >= 25 and not is_chrome_line(line)}
+    out = Located(keys={match_key(line) for line in lines})
     if not keys:
-        return None
-    matched: list[tuple[lxml_html.HtmlElement, int]] = []
-    for count, el in enumerate(doc.iter(*_BLOCKISH)):
+        return out
+    kept = "\n".join(keys) if sum(map(len, keys)) < MAX_SUBSTRING_TEXT else ""
+    longest = max(map(len, keys)) * 1.3 + 40
+    lengths = _text_lengths(doc)
+    matched: list[lxml_html.HtmlElement] = []
+    for count, el in enumerate(e for e in lengths if e.tag in _BLOCKISH and 20 <= lengths[e] <= longest):
         if count > MAX_CANDIDATES:
             break
         if count % 1000 == 0:
             budget.check()
-        text = fold(_own_text(el)).replace(" ", "")
+        if len(el) >= 40:
+            continue
+        text = match_key(" ".join(el.itertext()))
         # An element whose whole text trafilatura kept (trafilatura merges table cells' paragraphs).
-        if len(text) >= 20 and len(el) < 40 and (text in keys or (kept and text in kept)):
-            matched.append((el, len(text)))
+        if len(text) >= 20 and (text in keys or (kept and text in kept)):
+            matched.append(el)
     if not matched:
-        return None
+        return out
     # Keep only the deepest match per text (a <p> inside a <div> matching the same line).
-    matched_set = {id(el) for el, _ in matched}
-    leaves = [el for el, _ in matched if not any(id(d) in matched_set for d in el.iterdescendants())]
-    weight: Counter[int] = Counter()
-    elements: dict[int, lxml_html.HtmlElement] = {}
+    outer = {a for el in matched for a in el.iterancestors()}
+    leaves = [el for el in matched if el not in outer]
+    weight: Counter[lxml_html.HtmlElement] = Counter()
     for el in leaves:
-        w = len(_own_text(el))
         for anc in [el, *el.iterancestors()]:
-            weight[id(anc)] += w
-            elements[id(anc)] = anc
-    # Matched text counts for an element, text trafilatura did not keep counts against it.
-    def score(key: int) -> float:
-        return weight[key] - UNMATCHED_PENALTY * (len(_own_text(elements[key])) - weight[key])
+            weight[anc] += lengths[el]
+
+    def score(el: lxml_html.HtmlElement) -> float:
+        """Matched text counts for an element, text trafilatura did not keep counts against it."""
+        return weight[el] - UNMATCHED_PENALTY * (lengths.get(el, 0) - weight[el])
+
     best = max(weight, key=score)
-    return elements[best]
-
-
+    total = sum(lengths[el] for el in leaves)
+    # Climb while the container misses part of the main text (the body split in sibling blocks):
+    # lines trafilatura did not keep are filtered out later, so a wider container costs little.
+    while weight[best] < WANT_COVERAGE * total and best.getparent() is not None and best.tag != "body":
+        best = best.getparent()
+    out.element, out.coverage = best, weight[best] / total if total else 0.0
+    return out

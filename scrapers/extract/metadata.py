@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -11,6 +12,7 @@ from lxml import html as lxml_html
 from scrapers.extract.chrome import is_chrome_line, is_end_marker, is_generic_title
 from scrapers.extract.dates import FoundDate, date_from_url, find_dates, parse_date, parse_iso
 from scrapers.extract.platforms import Profile
+from scrapers.extract.selectors import first_match
 from scrapers.extract.chrome import fold
 from scrapers.extract.text import clean_line
 
@@ -43,14 +45,7 @@ def text_of(el: lxml_html.HtmlElement) -> str:
 
 def select(doc: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> list[lxml_html.HtmlElement]:
     """Elements matching the first selector that matches anything."""
-    for selector in selectors:
-        try:
-            found = doc.cssselect(selector)
-        except Exception:  # a malformed selector in a profile must not break extraction
-            continue
-        if found:
-            return found
-    return []
+    return first_match(doc, selectors)
 
 
 def _meta(doc: lxml_html.HtmlElement, names: tuple[str, ...]) -> str:
@@ -155,7 +150,7 @@ def _date_lines(lines: list[str], title: str) -> list[str]:
 
 def _with_machine_time(el: lxml_html.HtmlElement, found: FoundDate, names: tuple[str, ...] = ()) -> FoundDate:
     """The same day with its time, when a datetime/content attribute of ``el`` gives one."""
-    for node in el.iter():
+    for node in el.xpath("descendant-or-self::*[@datetime or @content]"):
         if node.tag == "meta" and names and (node.get("property") or node.get("name") or node.get("itemprop")
                                              or "").lower() not in {n.lower() for n in names}:
             continue
@@ -167,7 +162,7 @@ def _with_machine_time(el: lxml_html.HtmlElement, found: FoundDate, names: tuple
 
 
 def find_dates_of(doc: lxml_html.HtmlElement, url: str, title: str, profile: Profile,
-                  page_lines: list[str]) -> tuple[FoundDate | None, FoundDate | None]:
+                  page_lines: Callable[[], list[str]]) -> tuple[FoundDate | None, FoundDate | None]:
     """(published, updated): profile selectors, labelled lines, machine metadata, then the URL."""
     published = updated = None
     for el in select(doc, profile.date):
@@ -190,7 +185,7 @@ def find_dates_of(doc: lxml_html.HtmlElement, url: str, title: str, profile: Pro
         published = parse_iso(times[0]) if times else None
     if published is None:
         labelled, plain = [], []
-        for line in _date_lines(page_lines, title):
+        for line in _date_lines(page_lines(), title):
             found = find_dates(line)
             if not found:
                 continue
@@ -210,7 +205,7 @@ def find_dates_of(doc: lxml_html.HtmlElement, url: str, title: str, profile: Pro
     return published, updated
 
 
-def read_meta(doc: lxml_html.HtmlElement, url: str, profile: Profile, page_lines: list[str]) -> Meta:
+def read_meta(doc: lxml_html.HtmlElement, url: str, profile: Profile, page_lines: Callable[[], list[str]]) -> Meta:
     """Everything but the body, read from the page before chrome is removed."""
     title = find_title(doc, profile)
     published, updated = find_dates_of(doc, url, title, profile, page_lines)

@@ -30,7 +30,9 @@ class Profile:
 
 # The generic path knows no markup, only the usual names of a lead (sapo) block.
 GENERIC = Profile(name="generic", lead=(".sapo", ".post-sapo", ".detail-sapo", ".article-sapo", ".hometext",
-                                        ".tom-tat", ".tomtat", ".article-summary", ".summary", ".lead"),
+                                        ".tom-tat", ".tomtat", ".article-summary", ".summary", ".lead",
+                                        ".ArticleSummary", ".news-summary", ".field-name-field-summary",
+                                        ".field--name-field-summary", ".detail-sapo"),
                   author=("[itemprop=author]", "[rel=author]", ".byline .author", ".post-author", ".tac-gia",
                           ".tacgia"))
 
