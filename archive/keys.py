@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 
 from scrapers.extract.text import fold
+from scrapers.urls import canonical_url
 
 
 def article_id(url: str) -> str:
-    """Stable article id: the first 16 hex digits of sha256 of the canonical URL."""
-    return hashlib.sha256(url.strip().encode("utf-8")).hexdigest()[:16]
+    """Stable article id: the first 16 hex digits of sha256 of the URL's canonical spelling."""
+    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:16]
 
 
 def content_hash(title: str, body: str) -> str:

@@ -1,0 +1,303 @@
+"""Dedupe bench: precision/recall on a labelled set, then time and memory at 100k / 1M articles.
+
+    .venv/bin/python bench/dedupe.py labelled
+    .venv/bin/python bench/dedupe.py scale --n 100000 [--exact-only]
+    .venv/bin/python bench/dedupe.py all --n 100000 --n 1000000
+
+Not part of the test suite. Every text is generated here (bench/vntext.py), deterministically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing as mp
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from archive import neardup, verify  # noqa: E402
+from vntext import BOILERPLATE, edit_copy, revise, story, template_pair  # noqa: E402
+
+
+# --- (a) labelled pairs ----------------------------------------------------------------------
+def labelled_pairs() -> list[tuple[str, bool, str, str]]:
+    """(kind, same story?, body a, body b): 300 positives and 300 negatives."""
+    pairs = []
+    for i in range(240):  # republished copies, 1 to 4 realistic edits each
+        base = story(10_000 + i)
+        copy, what = edit_copy(base, 20_000 + i, 1 + i % 4)
+        pairs.append((f"copy:{what}", True, "\n".join(base), "\n".join(copy)))
+    for i in range(60):  # revisions of one article
+        base = story(30_000 + i)
+        rev, what = revise(base, 40_000 + i)
+        pairs.append((f"revision:{what}", True, "\n".join(base), "\n".join(rev)))
+    for i in range(220):  # look-alikes: one template, two provinces
+        a, b = template_pair(50_000 + i)
+        pairs.append(("template", False, "\n".join(a), "\n".join(b)))
+    for i in range(80):  # unrelated reform news
+        pairs.append(("unrelated", False, "\n".join(story(60_000 + i)), "\n".join(story(70_000 + i))))
+    return pairs
+
+
+def judge(a: neardup.Sketch, b: neardup.Sketch, body_a: str, body_b: str, *, jaccard_min: float,
+          gaps: bool = True, figures: bool = True) -> bool:
+    """The store's decision for one pair: an LSH candidate, then verified."""
+    if not set(a.keys) & set(b.keys):
+        return False
+    saved = verify.JACCARD_MIN
+    verify.JACCARD_MIN = jaccard_min
+    try:
+        ok, _ = verify.is_copy(a.shingles, b.shingles, a.sequence if gaps else None, b.sequence if gaps else None)
+    finally:
+        verify.JACCARD_MIN = saved
+    return ok and (not figures or verify.same_facts(body_a, body_b, a.shingles, b.shingles))
+
+
+def run_labelled() -> None:
+    """Print precision and recall over a threshold sweep, the chosen threshold, and the ablations."""
+    pairs = labelled_pairs()
+    sketches = [(neardup.sketch(a), neardup.sketch(b)) for _, _, a, b in pairs]
+    positives = sum(1 for _, same, _, _ in pairs if same)
+    print(f"(a) labelled set: {len(pairs)} pairs ({positives} same-story: copies with 1-4 edits and "
+          f"revisions; {len(pairs) - positives} different: template look-alikes and unrelated)")
+    print(f"    MinHash {neardup.NUM_PERM} perms, {neardup.SHINGLE}-syllable shingles, LSH threshold "
+          f"{neardup.LSH_THRESHOLD} -> {neardup.bands()[0]} bands x {neardup.bands()[1]} rows")
+    print("    jaccard_min  precision  recall   (containment >= %.2f, gap rate <= %.1f, no figures/names substituted)"
+          % (verify.CONTAINMENT_MIN, verify.GAP_RATE_MAX))
+
+    def score(**kw: object) -> tuple[float, float, list[str]]:
+        tp = fp = fn = 0
+        wrong = []
+        for (kind, same, a, b), (sa, sb) in zip(pairs, sketches):
+            said = judge(sa, sb, a, b, **kw)  # type: ignore[arg-type]
+            tp += said and same
+            fp += said and not same
+            fn += same and not said
+            if said != same:
+                wrong.append(kind)
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        return precision, tp / (tp + fn), wrong
+
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        p, r, _ = score(jaccard_min=threshold)
+        mark = "  <- chosen" if threshold == verify.JACCARD_MIN else ""
+        print(f"    {threshold:11.2f}  {p:9.3f}  {r:6.3f}{mark}")
+    p, r, wrong = score(jaccard_min=verify.JACCARD_MIN)
+    print(f"    chosen JACCARD_MIN={verify.JACCARD_MIN}: precision {p:.3f}, recall {r:.3f}; "
+          f"errors: {', '.join(sorted(set(wrong))) or 'none'}")
+    for label, kw in (("without the gap-rate guard", {"gaps": False}), ("without the line and figures guard", {"figures": False}),
+                      ("Jaccard only (LSH + Jaccard/containment)", {"gaps": False, "figures": False})):
+        p, r, _ = score(jaccard_min=verify.JACCARD_MIN, **kw)
+        print(f"    ablation, {label}: precision {p:.3f}, recall {r:.3f}")
+
+
+# --- (b) scale -------------------------------------------------------------------------------
+_VOCAB: list[str] = []
+COPY_SHARE = 0.10
+
+
+def _vocab() -> list[str]:
+    if not _VOCAB:
+        onsets = ["", "b", "c", "ch", "d", "đ", "g", "gi", "h", "k", "kh", "l", "m", "n", "ng", "nh", "ph", "qu",
+                  "s", "t", "th", "tr", "v", "x"]
+        rhymes = ["a", "ai", "an", "ang", "anh", "ao", "at", "ay", "âm", "ân", "âu", "e", "en", "i", "inh", "ông",
+                  "ơn", "ư", "ưa", "ước", "ương", "uyên", "iên", "oa", "oan", "ich", "ôi", "ung"]
+        tones = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]
+        import unicodedata
+
+        words = {unicodedata.normalize("NFC", o + r[0] + t + r[1:]) for o in onsets for r in rhymes for t in tones}
+        _VOCAB.extend(sorted(words))
+        random.Random(5).shuffle(_VOCAB)
+    return _VOCAB
+
+
+_CDF: list[np.ndarray] = []
+
+
+def _cdf() -> np.ndarray:
+    """Zipf-like syllable frequencies (a few very common syllables, a long tail)."""
+    if not _CDF:
+        weights = 1.0 / (np.arange(len(_vocab())) + 20.0)
+        _CDF.append(np.cumsum(weights / weights.sum()))
+    return _CDF[0]
+
+
+def synthetic(i: int) -> tuple[str, int]:
+    """Article i (~600 syllables) and the article it copies (-1 for an original)."""
+    vocab = _vocab()
+    rng = np.random.default_rng(i)
+    pyrng = random.Random(i)
+    if i > 1000 and pyrng.random() < COPY_SHARE:
+        source = pyrng.randrange(i // 2, i)  # a copy of an earlier original (or of a copy)
+        base, _ = synthetic(source)
+        copy, _ = edit_copy(base.split("\n"), i, 1 + i % 3)
+        return "\n".join(copy), source
+    words = np.searchsorted(_cdf(), rng.random(600))
+    text = [vocab[w] for w in words]
+    paras = [" ".join(text[k:k + 100]) for k in range(0, 600, 100)]
+    if pyrng.random() < 0.3:  # shared boilerplate sentences, as real reform news has
+        paras.insert(pyrng.randrange(len(paras)), " ".join(pyrng.sample(BOILERPLATE, 2)))
+    paras.append(f"Ảnh: Quang cảnh hội nghị số {i % 97}")
+    return "\n".join(paras), -1
+
+
+def _work(task: tuple[int, bool]) -> tuple[int, str, int, int, list[int], float, float]:
+    i, exact_only = task
+    t0 = time.process_time()
+    body, source = synthetic(i)
+    t1 = time.process_time()
+    words = neardup.syllable_ids(body)
+    ids = np.array(words, dtype=np.uint64)
+    exact = int.from_bytes(hashlib.blake2b(ids.tobytes(), digest_size=8).digest(), "little", signed=True)
+    keys = [] if exact_only else neardup.sketch(body, words).keys
+    return i, body, source, exact, keys, t1 - t0, time.process_time() - t1
+
+
+def run_scale(n: int, exact_only: bool, workdir: Path) -> dict[str, float]:
+    """Dedupe n synthetic articles; return the figures."""
+    from sqlite_utils import Database
+
+    path = workdir / f"bench-{n}-{'exact' if exact_only else 'near'}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    db = Database(path)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA cache_size = -262144")  # 256 MB
+    db.execute("CREATE TABLE bodies (id INTEGER PRIMARY KEY, body TEXT)")
+    db.execute("CREATE TABLE exact (hash INTEGER PRIMARY KEY, id INTEGER) WITHOUT ROWID")
+    db.execute("CREATE TABLE minhash_bands (key INTEGER NOT NULL, article_id TEXT NOT NULL, "
+               "PRIMARY KEY (key, article_id)) WITHOUT ROWID")
+    bands = neardup.BandIndex(db)
+    story = np.full(n, -1, dtype=np.int64)
+    source_of = np.full(n, -1, dtype=np.int64)
+    counts = {"exact": 0, "near": 0, "candidates": 0, "verified": 0}
+    gen_cpu = sketch_cpu = 0.0
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    ctx = mp.get_context("fork")
+    with ctx.Pool(2) as pool:
+        db.execute("BEGIN")
+        results = chain.from_iterable(  # in slices, so a slower main process buffers at most one
+            pool.imap(_work, ((i, exact_only) for i in range(lo, min(lo + 10_000, n))), chunksize=256)
+            for lo in range(0, n, 10_000))
+        for done, (i, body, source, exact, keys, g, s) in enumerate(results, 1):
+            gen_cpu += g
+            sketch_cpu += s
+            source_of[i] = source
+            db.execute("INSERT INTO bodies (id, body) VALUES (?, ?)", [i, body])
+            twin = db.execute("SELECT id FROM exact WHERE hash = ?", [exact]).fetchone()
+            if twin:
+                story[i] = story[twin[0]]
+                counts["exact"] += 1
+            else:
+                db.execute("INSERT INTO exact (hash, id) VALUES (?, ?)", [exact, i])
+                if not exact_only and keys:
+                    found = _near(db, bands, body, keys, counts)
+                    if found is not None:
+                        story[i] = story[found]
+                        counts["near"] += 1
+            if story[i] < 0:
+                story[i] = i
+            if keys:
+                bands.add(f"{i:016d}", keys)
+            if done % 5000 == 0:
+                db.execute("COMMIT")
+                db.execute("BEGIN")
+            if done % 100_000 == 0:
+                print(f"      {done:>9,} articles, {time.perf_counter() - start:7.1f} s", flush=True)
+        db.execute("COMMIT")
+    wall = time.perf_counter() - start
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    main_cpu = used.ru_utime + used.ru_stime - own.ru_utime - own.ru_stime
+    copies = source_of >= 0
+    root = np.array([_root(source_of, k) for k in range(n)])
+    merged = story != np.arange(n)
+    found = copies & merged & (root[story] == root)
+    wrong = merged & (root[story] != root)  # joined to another story's article
+    size = sum(Path(str(path) + s).stat().st_size for s in ("", "-wal") if Path(str(path) + s).exists())
+    db.close()
+    return {
+        "n": n, "wall_s": wall, "gen_cpu_s": gen_cpu, "sketch_cpu_s": sketch_cpu, "main_cpu_s": main_cpu,
+        "load": os.getloadavg()[0],
+        "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "copies": int(copies.sum()), "copies_found": int(found.sum()), "false_merges": int(wrong.sum()),
+        "exact_hits": counts["exact"], "near_hits": counts["near"], "candidates": counts["candidates"],
+        "db_mb": size / 1e6,
+    }
+
+
+def _root(source_of: np.ndarray, k: int) -> int:
+    while source_of[k] >= 0:
+        k = int(source_of[k])
+    return k
+
+
+def _near(db, bands: neardup.BandIndex, body: str, keys: list[int], counts: dict[str, int]) -> int | None:
+    ids = bands.candidates(keys)[:20]
+    if not ids:
+        return None
+    counts["candidates"] += len(ids)
+    mine = neardup.sketch(body)  # (the worker's shingles could be passed along instead)
+    best = None
+    for article_id in ids:
+        other = db.execute("SELECT body FROM bodies WHERE id = ?", [int(article_id)]).fetchone()[0]
+        seq = neardup.shingle_sequence(other)
+        ok, jaccard = verify.is_copy(mine.shingles, np.unique(seq), mine.sequence, seq)
+        counts["verified"] += 1
+        ok = ok and verify.same_facts(body, other, mine.shingles, np.unique(seq))
+        if ok and (best is None or jaccard > best[1]):
+            best = (int(article_id), jaccard)
+    return best[0] if best else None
+
+
+def print_scale(r: dict[str, float], label: str) -> None:
+    """One result line block."""
+    print(f"    {label:<22} n={int(r['n']):>9,}  wall {r['wall_s']:8.1f} s  ({r['wall_s'] / r['n'] * 1e3:.2f} ms/article)  "
+          f"peak RSS main {r['rss_main_mb']:.0f} MB, worker {r['rss_worker_mb']:.0f} MB  db {r['db_mb']:.0f} MB")
+    print(f"    {'':<22} copies {int(r['copies']):,}: found {int(r['copies_found']):,} "
+          f"({r['copies_found'] / max(r['copies'], 1):.1%}); false merges {int(r['false_merges'])}; "
+          f"exact hits {int(r['exact_hits']):,}, near hits {int(r['near_hits']):,}, candidates verified "
+          f"{int(r['candidates']):,}")
+    print(f"    {'':<22} CPU: workers generating text {r['gen_cpu_s']:.0f} s (not dedupe work), workers hashing/"
+          f"sketching {r['sketch_cpu_s']:.0f} s, main (SQLite + verify) {r['main_cpu_s']:.0f} s; load avg at end "
+          f"{r['load']:.1f}")
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["labelled", "scale", "all"])
+    parser.add_argument("--n", type=int, action="append", help="articles for the scale run (repeatable)")
+    parser.add_argument("--exact-only", action="store_true", help="scale: only the exact-hash baseline")
+    parser.add_argument("--near-only", action="store_true", help="scale: skip the exact-hash baseline")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "reformnews-bench")
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; numpy {np.__version__}")
+    if args.what in ("labelled", "all"):
+        run_labelled()
+    if args.what in ("scale", "all"):
+        print(f"(b) scale: synthetic ~600-syllable articles, {COPY_SHARE:.0%} republished copies with 1-3 edits; "
+              "2 worker processes sketch, the main process queries and writes SQLite (WAL, 5,000 per commit)")
+        for n in args.n or [100_000]:
+            if not args.near_only:
+                print_scale(run_scale(n, True, args.workdir), "exact hash only")
+            if not args.exact_only:
+                print_scale(run_scale(n, False, args.workdir), "MinHash LSH + verify")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""Stories, near-duplicates, revisions and gone pages in the archive (no network, in memory)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from archive.store import Archive
+from scrapers.items import Article, CrawlError
+from scrapers.registry import load_registry
+
+BD = "binhdinh_skhcn"
+QT = "quangtri_sokhcn"
+LS = "langson_sokhcn"
+
+STORY = [
+    "Sáng ngày 14/7, Sở Khoa học và Công nghệ tỉnh Bình Định tổ chức hội nghị sơ kết công tác cải cách "
+    "hành chính 6 tháng đầu năm 2022 và triển khai nhiệm vụ trọng tâm 6 tháng cuối năm.",
+    "Theo báo cáo tại hội nghị, trong 6 tháng đầu năm, Sở đã tiếp nhận 214 hồ sơ thủ tục hành chính, "
+    "trong đó 189 hồ sơ được nộp trực tuyến qua Cổng Dịch vụ công của tỉnh, tỷ lệ giải quyết trước và "
+    "đúng hạn đạt 100%, không có hồ sơ trễ hạn.",
+    "Sở đã rà soát, đề nghị đơn giản hóa 7 thủ tục hành chính thuộc lĩnh vực sở hữu trí tuệ, tiêu chuẩn đo "
+    "lường chất lượng và chuyển giao công nghệ; 100% văn bản đi được ký số và gửi trên môi trường điện tử.",
+    "Phát biểu chỉ đạo, Giám đốc Sở Nguyễn Văn Hùng đề nghị các phòng, đơn vị tiếp tục nâng cao chất lượng "
+    "phục vụ người dân và doanh nghiệp, đẩy mạnh chuyển đổi số, số hóa hồ sơ, kết quả giải quyết thủ tục "
+    "hành chính theo Đề án 06 của Chính phủ.",
+    "Dịp này, Sở đã khen thưởng 3 tập thể và 9 cá nhân có thành tích xuất sắc trong công tác cải cách hành "
+    "chính giai đoạn 2021 - 2022.",
+]
+
+TEMPLATE_BD = [
+    "Ngày 10/01/2022, UBND tỉnh Bình Định ban hành Kế hoạch số 05/KH-UBND về cải cách hành chính năm 2022 "
+    "nhằm tạo chuyển biến mạnh mẽ về kỷ luật, kỷ cương hành chính trên địa bàn tỉnh.",
+    "Kế hoạch đặt mục tiêu 100% thủ tục hành chính đủ điều kiện được cung cấp dịch vụ công trực tuyến toàn "
+    "trình; tỷ lệ hồ sơ nộp trực tuyến của tỉnh Bình Định đạt trên 50%; chỉ số PAR INDEX của tỉnh xếp trong "
+    "nhóm 20 địa phương dẫn đầu cả nước.",
+    "Các nhiệm vụ trọng tâm gồm: cải cách thể chế, cải cách thủ tục hành chính, cải cách tổ chức bộ máy, cải "
+    "cách chế độ công vụ, cải cách tài chính công và xây dựng chính quyền số tỉnh Bình Định.",
+    "Chủ tịch UBND tỉnh Phạm Anh Tuấn yêu cầu Giám đốc các sở, Chủ tịch UBND các huyện An Nhơn, Tuy Phước, "
+    "Phù Cát quán triệt và tổ chức thực hiện nghiêm túc, báo cáo kết quả trước ngày 15/12/2022.",
+]
+
+TEMPLATE_QT = [
+    "Ngày 18/01/2022, UBND tỉnh Quảng Trị ban hành Kế hoạch số 12/KH-UBND về cải cách hành chính năm 2022 "
+    "nhằm nâng cao hiệu lực, hiệu quả quản lý nhà nước trên địa bàn tỉnh.",
+    "Kế hoạch đặt mục tiêu 80% thủ tục hành chính được cung cấp dịch vụ công trực tuyến một phần; tỷ lệ hồ "
+    "sơ nộp trực tuyến của tỉnh Quảng Trị đạt trên 30%; chỉ số hài lòng của người dân đạt trên 85%.",
+    "Các nhiệm vụ trọng tâm gồm: cải cách thể chế, cải cách thủ tục hành chính, cải cách tổ chức bộ máy, cải "
+    "cách chế độ công vụ, cải cách tài chính công và xây dựng chính quyền số tỉnh Quảng Trị.",
+    "Chủ tịch UBND tỉnh Võ Văn Hưng giao Sở Nội vụ theo dõi, đôn đốc các huyện Hải Lăng, Gio Linh, Cam Lộ "
+    "triển khai thực hiện và tổng hợp kết quả báo cáo Bộ Nội vụ theo quy định.",
+]
+
+
+def article(site: str, url: str, body: list[str] | str, **fields) -> Article:
+    text = body if isinstance(body, str) else "\n".join(body)
+    values = {"url": url, "site": site, "title": "Sơ kết cải cách hành chính 6 tháng đầu năm 2022",
+              "body": text, "published_at": "2022-07-14T10:00:00+07:00"}
+    values.update(fields)
+    return Article(**values)
+
+
+@pytest.fixture
+def archive() -> Archive:
+    store = Archive(sqlite_utils.Database(memory=True))
+    store.sync_sites(load_registry().values())
+    return store
+
+
+def story_of(archive: Archive, url: str) -> int:
+    return archive.get_article(url)["story_id"]
+
+
+def test_near_copies_across_sites_are_one_story(archive):
+    original = article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY)
+    intro = article(QT, "https://sokhcn.quangtri.gov.vn/tin/7", ["(Tin từ Sở KH&CN Bình Định)", *STORY],
+                    published_at="2022-07-15T09:00:00+07:00", title="Bình Định: Sơ kết CCHC 6 tháng đầu năm")
+    trimmed = article(LS, "https://skhcn.langson.gov.vn/node/5",
+                      [*STORY[:-1], "Nguồn: skhcn.binhdinh.gov.vn"], published_at="2022-07-16T08:00:00+07:00")
+    # The republished copies are crawled first: the story's canonical copy is still the original.
+    for item in (intro, trimmed, original):
+        assert archive.upsert_article(item) == "new"
+    stories = {story_of(archive, a.url) for a in (original, intro, trimmed)}
+    assert len(stories) == 1
+    story = next(archive.db.query("select * from stories where id = ?", [stories.pop()]))
+    assert story["copies"] == 3 and story["sites"] == 3
+    assert story["canonical_article_id"] == archive.get_article(original.url)["id"]
+    assert archive.db["articles"].count == 3  # every copy kept
+    matches = {r["site"]: r["story_match"] for r in archive.db.query("select site, story_match from articles")}
+    assert matches[LS] == "near" and matches[BD] == "near"
+
+
+def test_exact_body_with_another_title_is_the_same_story(archive):
+    archive.upsert_article(article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY))
+    archive.upsert_article(article(QT, "https://sokhcn.quangtri.gov.vn/tin/2", STORY, title="Tin Bình Định"))
+    rows = list(archive.db.query("select story_id, story_match from articles order by site"))
+    assert rows[0]["story_id"] == rows[1]["story_id"] and {r["story_match"] for r in rows} == {"first", "exact"}
+
+
+def test_look_alike_template_articles_stay_apart(archive):
+    title = "Kế hoạch cải cách hành chính năm 2022"
+    archive.upsert_article(article(BD, "https://skhcn.binhdinh.gov.vn/tin/2", TEMPLATE_BD, title=title))
+    archive.upsert_article(article(QT, "https://sokhcn.quangtri.gov.vn/tin/3", TEMPLATE_QT, title=title))
+    assert archive.db["stories"].count == 2
+
+
+def test_short_notices_are_never_merged(archive):
+    for site, url in ((BD, "https://skhcn.binhdinh.gov.vn/tin/4"), (QT, "https://sokhcn.quangtri.gov.vn/tin/5")):
+        archive.upsert_article(article(site, url, "Xem file đính kèm.", title="Thông báo"))
+    assert archive.db["stories"].count == 2
+
+
+def test_url_spellings_are_one_row_with_aliases(archive):
+    url = "https://skhcn.binhdinh.gov.vn/tin/1"
+    assert archive.upsert_article(article(BD, url, STORY)) == "new"
+    for spelling in (url + "?utm_source=zalo", "http://www.skhcn.binhdinh.gov.vn/tin/1/", url + "#binh-luan"):
+        assert archive.upsert_article(article(BD, spelling, STORY)) == "unchanged"
+    assert archive.db["articles"].count == 1
+    aliases = {r["url"] for r in archive.db.query("select url from article_aliases")}
+    assert url + "?utm_source=zalo" in aliases and "http://www.skhcn.binhdinh.gov.vn/tin/1/" in aliases
+
+
+def test_revision_is_recorded_and_unchanged_only_touches_last_seen(archive):
+    url = "https://skhcn.binhdinh.gov.vn/tin/1"
+    archive.upsert_article(article(BD, url, STORY))
+    first = archive.get_article(url)
+    assert archive.upsert_article(article(BD, url, STORY)) == "unchanged"
+    assert archive.db["article_versions"].count == 0
+    edited = [*STORY[:-1], STORY[-1].replace("9 cá nhân", "12 cá nhân")]
+    assert archive.upsert_article(article(BD, url, edited)) == "updated"
+    versions = list(archive.db.query("select * from article_versions"))
+    assert len(versions) == 1 and versions[0]["body"] == "\n".join(STORY) and versions[0]["replaced_at"]
+    row = archive.get_article(url)
+    assert row["story_id"] == first["story_id"] and "12 cá nhân" in row["body"]
+    assert row["body_hash"] != first["body_hash"]
+    # the revised text is what a later copy is matched against
+    copy = article(QT, "https://sokhcn.quangtri.gov.vn/tin/9", edited, published_at="2022-07-20T08:00:00+07:00")
+    archive.upsert_article(copy)
+    assert story_of(archive, copy.url) == first["story_id"]
+
+
+def test_history_cannot_be_rewritten(archive):
+    url = "https://skhcn.binhdinh.gov.vn/tin/1"
+    archive.upsert_article(article(BD, url, STORY))
+    archive.upsert_article(article(BD, url, STORY[:3]))
+    with pytest.raises(Exception, match="history"):
+        archive.db.execute("delete from article_versions")
+    with pytest.raises(Exception, match="history"):
+        archive.db.execute("update article_versions set body = ''")
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_404_or_410_marks_a_known_article_gone(archive, status):
+    url = "https://skhcn.binhdinh.gov.vn/tin/1"
+    archive.upsert_article(article(BD, url, STORY))
+    archive.record_error(None, CrawlError(url=url + "?utm_source=x", reason=f"HTTP {status}", site=BD,
+                                          http_status=status, kind="http"))
+    row = archive.get_article(url)
+    assert row["gone_at"] and archive.db["articles"].count == 1
+    archive.record_error(None, CrawlError(url="https://skhcn.binhdinh.gov.vn/tin/unknown", reason="HTTP 404",
+                                          site=BD, http_status=404, kind="http"))
+    archive.record_error(None, CrawlError(url=url, reason="HTTP 500", site=BD, http_status=500, kind="http"))
+    assert archive.get_article(url)["gone_at"] == row["gone_at"]  # first date kept
+    archive.upsert_article(article(BD, url, STORY))
+    assert archive.get_article(url)["gone_at"] is None  # the page is back
+
+
+def test_articles_stored_before_stories_are_matched_on_next_open(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as store:
+        store.sync_sites(load_registry().values())
+        store.upsert_article(article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY))
+        store.upsert_article(article(QT, "https://sokhcn.quangtri.gov.vn/tin/2", STORY[1:],
+                                     published_at="2022-07-15T08:00:00+07:00"))
+        # as the m003 migration leaves older rows: a story each, not yet indexed
+        store.db.execute("delete from minhash_bands")
+        store.db.execute("update articles set story_id = rowid, near_indexed = 0")
+        store.db.execute("delete from stories")
+        store.db.execute("insert into stories (id, canonical_article_id, copies, sites) select rowid, id, 1, 1 from articles")
+    with Archive(path) as store:
+        store.upsert_article(article(LS, "https://skhcn.langson.gov.vn/node/3", STORY[:4],
+                                     published_at="2022-07-16T08:00:00+07:00"))
+        assert {r["story_id"] for r in store.db.query("select story_id from articles")} == {1}
+        assert store.db["stories"].count == 1
+
+
+def test_export_unique_gives_one_record_per_story(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as store:
+        store.sync_sites(load_registry().values())
+        store.upsert_article(article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY))
+        store.upsert_article(article(QT, "https://sokhcn.quangtri.gov.vn/tin/2", ["(Tin từ Bình Định)", *STORY],
+                                     published_at="2022-07-15T08:00:00+07:00"))
+        store.upsert_article(article(QT, "https://sokhcn.quangtri.gov.vn/tin/3", TEMPLATE_QT,
+                                     title="Kế hoạch cải cách hành chính năm 2022"))
+    from archive.cli import main
+
+    runner = CliRunner()
+    every = runner.invoke(main, ["export", "--db", str(path)])
+    assert every.exit_code == 0, every.output
+    rows = [json.loads(line) for line in every.output.splitlines()]
+    assert len(rows) == 3 and all(r["story_id"] for r in rows)
+    unique = runner.invoke(main, ["export", "--unique", "--db", str(path)])
+    assert unique.exit_code == 0, unique.output
+    stories = [json.loads(line) for line in unique.output.splitlines()]
+    assert len(stories) == 2
+    story = next(s for s in stories if len(s["copies"]) == 2)
+    assert story["site"] == BD and story["url"] == "https://skhcn.binhdinh.gov.vn/tin/1"
+    assert {c["site"] for c in story["copies"]} == {BD, QT}
+    only_qt = runner.invoke(main, ["export", "--unique", "--site", QT, "--db", str(path)])
+    assert len(only_qt.output.splitlines()) == 2  # a story is exported when any copy matches
+
+
+def test_signature_is_datasketch_minhash_of_the_shingles():
+    from datasketch import MinHash
+
+    from archive import neardup
+
+    body = "\n".join(STORY)
+    shingle_set = neardup.shingles(body)
+    fast = neardup.signature(shingle_set)
+    slow = MinHash(num_perm=neardup.NUM_PERM, seed=neardup.SEED, hashfunc=int)
+    slow.update_batch([int((v ^ (v >> 32)) & 0xFFFFFFFF) for v in shingle_set.tolist()])
+    assert fast == slow and fast.jaccard(slow) == 1.0
+    assert neardup.shingles(body).tolist() == sorted(set(neardup.shingle_sequence(body).tolist()))
+    from scrapers.extract.text import fold
+    assert len(neardup.syllable_ids(body)) == len(fold(body).split())
+
+
+def test_a_changed_minhash_scheme_rebuilds_the_band_keys(archive):
+    archive.upsert_article(article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY))
+    keys = archive.db.execute("select count(*) from minhash_bands").fetchone()[0]
+    archive.set_meta("neardup_scheme", "datasketch-1.6/legacy")
+    archive._pending_checked = False
+    archive.db.execute("update minhash_bands set key = key + 1")
+    archive.upsert_article(article(QT, "https://sokhcn.quangtri.gov.vn/tin/2", ["(Tin từ Bình Định)", *STORY]))
+    assert archive.db["stories"].count == 1
+    assert archive.db.execute("select count(*) from minhash_bands").fetchone()[0] == 2 * keys
