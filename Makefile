@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test clean
+.PHONY: setup system-deps demo test clean
 
 setup: $(VENV)/.installed
 
@@ -13,10 +13,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+# Debian tools for attachments (antiword, poppler, tesseract; LibreOffice to make test .doc
+# files) and chromium for the browser tests. A failure here only makes those tests skip.
+system-deps:
+	-sh scripts/install-system-deps.sh --test
+	-sh scripts/install-browser.sh
+
 demo: setup
 	$(BIN)/reformnews demo
 
-test: setup
+test: setup system-deps
 	$(BIN)/python -m pytest -q
 
 clean:

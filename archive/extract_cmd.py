@@ -21,11 +21,34 @@ def page_article(html: bytes, url: str) -> dict[str, Any]:
     return article.to_dict()
 
 
-def extract_file(path: Path, url: str | None, out: TextIO) -> None:
-    """Print the article of one file as one indented JSON object."""
+def document_kind(data: bytes, path: Path) -> str:
+    """"pdf", "docx", "doc", "xls", "xlsx"... when the file is an attached document, else ""."""
+    from scrapers.documents import DOCUMENT_TYPES, sniff
+
+    kind = sniff(data, path.name)
+    return kind if kind in DOCUMENT_TYPES else ""
+
+
+def file_result(data: bytes, path: Path, url: str, *, ocr: bool = False) -> dict[str, Any]:
+    """The article of an HTML page, or the document (text and fields) of a PDF, DOCX or DOC file.
+
+    ``ocr`` (or REFORMNEWS_OCR=1) runs tesseract on a scanned PDF without a text layer.
+    """
+    if not document_kind(data, path):
+        return page_article(data, url)
+    import os
+
+    from scrapers.documents import extract_document
+
+    ocr = ocr or os.environ.get("REFORMNEWS_OCR") == "1"
+    return {"url": url, "file": path.name, **extract_document(data, filename=path.name, ocr=ocr).to_dict()}
+
+
+def extract_file(path: Path, url: str | None, out: TextIO, *, ocr: bool = False) -> None:
+    """Print the article (or document) of one file as one indented JSON object."""
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    result = page_article(path.read_bytes(), url or path.resolve().as_uri())
+    result = file_result(path.read_bytes(), path, url or path.resolve().as_uri(), ocr=ocr)
     out.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -51,7 +74,7 @@ def batch_line(line: str, manifest_dir: Path) -> dict[str, Any]:
         return {"path": raw, "error": f"no such file: {path}"}
     url = entry.get("url") if isinstance(entry.get("url"), str) and entry.get("url") else path.resolve().as_uri()
     try:
-        return {"path": raw, **page_article(path.read_bytes(), url)}
+        return {"path": raw, **file_result(path.read_bytes(), path, url)}
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the batch
         return {"path": raw, "url": url, "error": f"{type(exc).__name__}: {exc}"}
 

@@ -1,0 +1,40 @@
+"""Datasette plugin: ``rn_documents(db_name, article_id)`` lists an article's stored documents."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from datasette import hookimpl
+
+DOCUMENTS_SQL = """select l.url, coalesce(nullif(l.name, ''), a.name) as name, a.id, a.type, a.size, a.pages,
+  a.status, a.reason, a.agency, a.number, a.place, a.doc_date, a.doc_type, a.title, a.signer,
+  a.signer_position, a.recipients, substr(a.text, 1, 600) as excerpt
+from article_attachments l join attachments a on a.id = l.attachment_id
+where l.article_id = :id order by l.first_seen, l.url"""
+
+
+async def article_documents(datasette: Any, db_name: str, article_id: str) -> list[dict[str, Any]]:
+    """The stored documents of one article ([] before the attachments migration)."""
+    db = datasette.get_database(db_name)
+    if not await db.table_exists("article_attachments"):
+        return []
+    rows = [dict(r) for r in (await db.execute(DOCUMENTS_SQL, {"id": article_id})).rows]
+    for row in rows:
+        try:
+            row["recipients"] = json.loads(row.get("recipients") or "[]")
+        except ValueError:
+            row["recipients"] = []
+    return rows
+
+
+@hookimpl
+def extra_template_vars(template: str, datasette: Any) -> dict[str, Any]:
+    """``rn_documents(db_name, id)`` for the article page template."""
+    if not template.startswith("row"):
+        return {}
+
+    async def rn_documents(db_name: str, article_id: str) -> list[dict[str, Any]]:
+        return await article_documents(datasette, db_name, article_id)
+
+    return {"rn_documents": rn_documents}

@@ -1,0 +1,140 @@
+"""AttachmentsPipeline: download an archived article's documents through Scrapy, extract, store.
+
+Runs after ArchivePipeline. Downloads go through ``crawler.engine.download_async`` (every
+downloader middleware applies: robots.txt, retries, the WARC writer), capped at
+ATTACHMENTS_MAXSIZE; text extraction runs in a thread; the file is stored once per sha256.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+from archive.attachments import AttachmentStore
+from scrapers.documents import MAX_BYTES, Document, extract_document
+from scrapers.documents.requests import META_KEY, attachment_requests, response_filename
+from scrapers.items import Article, CrawlError
+
+
+async def in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a blocking function off the reactor thread (asyncio or plain Twisted reactor)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        from twisted.internet.threads import deferToThread
+
+        from scrapy.utils.defer import maybe_deferred_to_future
+
+        return await maybe_deferred_to_future(deferToThread(function, *args, **kwargs))
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+class AttachmentsPipeline:
+    """Fetch, extract and store the attachments of each stored article (ATTACHMENTS_* settings)."""
+
+    def __init__(self, crawler: Crawler | None, db_path: str, *, max_bytes: int = MAX_BYTES,
+                 ocr: bool = False, enabled: bool = True) -> None:
+        self.crawler = crawler
+        self.db_path = db_path
+        self.max_bytes = max_bytes
+        self.ocr = ocr
+        self.enabled = enabled
+        self.store: AttachmentStore | None = None
+        self.waiting: dict[str, list[tuple[str, str, str]]] = {}  # url being fetched -> links to add
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "AttachmentsPipeline":
+        """ARCHIVE_DB, ATTACHMENTS_ENABLED (True), ATTACHMENTS_MAXSIZE (25 MB), ATTACHMENTS_OCR (False)."""
+        settings = crawler.settings
+        return cls(crawler, settings.get("ARCHIVE_DB") or "data/archive.db",
+                   max_bytes=settings.getint("ATTACHMENTS_MAXSIZE", MAX_BYTES),
+                   ocr=settings.getbool("ATTACHMENTS_OCR", False),
+                   enabled=settings.getbool("ATTACHMENTS_ENABLED", True))
+
+    def open_spider(self) -> None:
+        """Open the attachments store on the archive."""
+        if self.enabled:
+            self.store = AttachmentStore(self.db_path)
+
+    def close_spider(self) -> None:
+        """Close the store."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def _stat(self, key: str) -> None:
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"reformnews/attachments/{key}")
+
+    async def process_item(self, item: Any) -> Any:
+        """Download and store every not yet stored document the article links to."""
+        if not self.enabled or self.store is None or isinstance(item, CrawlError):
+            return item
+        article = item if isinstance(item, Article) else Article.from_dict(ItemAdapter(item).asdict())
+        if article.status != "ok" or not article.attachments:
+            return item
+        owner = self.store.resolve_article(article.url, article.canonical_url)
+        for request in attachment_requests(article, max_bytes=self.max_bytes):
+            await self.fetch(request, owner)
+        return item
+
+    async def fetch(self, request: Request, owner: str | None) -> None:
+        """One attachment: linked when already stored, else downloaded, extracted and stored."""
+        assert self.store is not None
+        info = request.meta[META_KEY]
+        url = info["url"]
+        known = self.store.known(url)
+        if known is not None and known["sha256"]:
+            if owner:
+                self.store.link(owner, known["id"], url, name=info["name"], type=info["type"])
+            self._stat("linked")
+            return
+        if url in self.waiting:
+            if owner:
+                self.waiting[url].append((owner, info["name"], info["type"]))
+            return
+        self.waiting[url] = []
+        try:
+            await self._download(request, owner, info)
+        finally:
+            later = self.waiting.pop(url, [])
+        stored = self.store.known(url)
+        for article, name, kind in later:
+            if stored is not None:
+                self.store.link(article, stored["id"], url, name=name, type=kind)
+
+    async def _download(self, request: Request, owner: str | None, info: dict[str, Any]) -> None:
+        assert self.store is not None and self.crawler is not None and self.crawler.engine is not None
+        url = info["url"]
+        try:
+            response: Response = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # noqa: BLE001 - any fetch failure becomes a stored reason
+            message = str(exc) or type(exc).__name__
+            if "maxsize" in message.lower() or "max size" in message.lower() or "cancel" in message.lower():
+                message = f"over the {self.max_bytes / 1048576:.0f} MB download limit ({message})"
+            self._save_failure(url, info, owner, f"download failed: {message}", None)
+            return
+        if response.status >= 400:
+            self._save_failure(url, info, owner, f"the server answered HTTP {response.status}", response.status)
+            return
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        disposition = (response.headers.get(b"Content-Disposition") or b"").decode("utf-8", "replace")
+        filename = response_filename(response.url, disposition) or info["name"]
+        document = await in_thread(extract_document, response.body, filename=filename,
+                                   content_type=content_type, ocr=self.ocr, max_bytes=self.max_bytes)
+        self.store.save(url, document, response.body, name=info["name"], type=info["type"],
+                        content_type=content_type, article=owner, http_status=response.status,
+                        warc=response.meta.get("warc"))
+        self._stat(document.status)
+
+    def _save_failure(self, url: str, info: dict[str, Any], owner: str | None, reason: str,
+                      status: int | None) -> None:
+        assert self.store is not None
+        self.store.save(url, Document.failed(reason, type=info["type"]), None, name=info["name"],
+                        type=info["type"], article=owner, http_status=status)
+        self._stat("failed")

@@ -1,0 +1,55 @@
+"""The attachments room: PDF, DOCX and DOC files to repaired text and official-document fields.
+
+Pure functions, no network, no Scrapy engine: :func:`extract_document` never raises.
+"""
+
+from __future__ import annotations
+
+from scrapers.documents.model import FIELD_NAMES, STATUSES, Document
+from scrapers.documents.sniff import sniff
+
+MAX_BYTES = 25 * 1024 * 1024
+SPREADSHEETS = ("xls", "xlsx", "ods")
+DOCUMENT_TYPES = ("pdf", "doc", "docx", *SPREADSHEETS)
+
+__all__ = ["DOCUMENT_TYPES", "Document", "FIELD_NAMES", "MAX_BYTES", "STATUSES", "extract_document", "sniff"]
+
+
+def extract_document(data: bytes, *, filename: str = "", content_type: str = "", ocr: bool = False,
+                     max_bytes: int = MAX_BYTES, max_pages: int = 500) -> Document:
+    """Text, page count, type and fields of one attached file; a failure is a status with a reason."""
+    try:
+        return _extract(data, filename, content_type, ocr, max_bytes, max_pages)
+    except Exception as exc:  # noqa: BLE001 - the contract: never raise
+        return Document.failed(f"unexpected error: {type(exc).__name__}: {exc}", size=len(data or b""))
+
+
+def _extract(data: bytes, filename: str, content_type: str, ocr: bool, max_bytes: int, max_pages: int) -> Document:
+    size = len(data)
+    kind = sniff(data, filename, content_type)
+    if size == 0:
+        return Document.failed("empty file", type=kind)
+    if size > max_bytes:
+        return Document.failed(f"file of {size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit",
+                               type=kind, size=size)
+    if kind == "pdf":
+        from scrapers.documents.pdf import read_pdf
+
+        return read_pdf(data, max_pages=max_pages, ocr=ocr)
+    if kind == "docx":
+        from scrapers.documents.word import read_docx
+
+        return read_docx(data)
+    if kind == "doc":
+        from scrapers.documents.word import read_doc
+
+        return read_doc(data)
+    if kind in SPREADSHEETS:
+        return Document.failed("spreadsheet: recorded, its cells are not parsed", type=kind, size=size,
+                               status="not_parsed")
+    if kind == "html":
+        return Document.failed("the server sent an HTML page, not a document", type=kind, size=size)
+    if kind:
+        return Document.failed(f"{kind.upper()} files are recorded but not parsed", type=kind, size=size,
+                               status="not_parsed")
+    return Document.failed("not a PDF, DOC or DOCX file (unrecognised content)", size=size)
