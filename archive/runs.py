@@ -80,7 +80,9 @@ class RunsMixin:
             raise KeyError(f"no crawl run {run_id}")
         run = rows[0]
         per_site = {
-            r["site"]: {k: r[k] or 0 for k in COUNT_KEYS}
+            r["site"]: {**{k: r[k] or 0 for k in COUNT_KEYS},
+                        **{k: r.get(k) or 0 for k in ("requests", "responses", "bytes")},
+                        "status": r.get("status") or ""}
             for r in self.db.query("select * from crawl_run_sites where run_id = ? order by site", [run_id])
         }
         return {
@@ -90,6 +92,46 @@ class RunsMixin:
             "counts": {k: run[k] or 0 for k in RUN_KEYS},
             "per_site": per_site,
         }
+
+    def set_run_exit(self, run_id: int, exit_code: int) -> None:
+        """Record the exit status of a run's crawl process."""
+        self.db.execute("update crawl_runs set exit_code = ? where id = ?", [exit_code, run_id])
+
+    def failed_sites(self, run_id: int) -> list[str]:
+        """Sites of a run that could not be fetched at all."""
+        return [r["site"] for r in self.db.query(
+            "select site from crawl_run_sites where run_id = ? and status = 'failed' order by site", [run_id])]
+
+    def site_health(self, recent: int = 3) -> dict[str, dict[str, Any]]:
+        """Per site: its last run (id, time, status, counts), articles gained over the recent runs, and warnings."""
+        by_site: dict[str, list[dict[str, Any]]] = {}
+        for row in self.db.query(
+            "select s.*, r.started_at from crawl_run_sites s join crawl_runs r on r.id = s.run_id "
+            "order by s.site, s.run_id desc"
+        ):
+            by_site.setdefault(row["site"], []).append(row)
+        health: dict[str, dict[str, Any]] = {}
+        for site, runs in by_site.items():
+            last, window = runs[0], runs[:recent]
+            failures = self.db.execute(
+                "select count(*) from crawl_errors where run_id = ? and site = ? "
+                "and kind in ('extraction', 'no_title', 'empty_body', 'dropped')", [last["run_id"], site]).fetchone()[0]
+            archived = sum((last[k] or 0) for k in ("new", "updated", "unchanged", "duplicates"))
+            warnings = []
+            if last["status"] == "failed":
+                warnings.append("the last run could not fetch the site")
+            if len(window) == recent and all(r["status"] == "ok" and not (r["links"] or 0) and not (r["not_modified"] or 0) for r in window):
+                warnings.append(f"no article link found in the last {recent} runs: has the site changed?")
+            if failures and failures > archived:
+                warnings.append(f"extraction failed on most pages of the last run ({failures} of "
+                                f"{failures + archived}): has the page template changed?")
+            health[site] = {
+                "run_id": last["run_id"], "started_at": last["started_at"], "status": last["status"] or "",
+                "new": last["new"] or 0, "updated": last["updated"] or 0, "errors": last["errors"] or 0,
+                "requests": last["requests"] or 0, "gained": sum(r["new"] or 0 for r in window),
+                "warnings": warnings,
+            }
+        return health
 
     def site_stats(self) -> dict[str, dict[str, Any]]:
         """Per site: articles, reform articles, newest publication date, last crawl and its status."""

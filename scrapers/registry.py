@@ -165,3 +165,53 @@ def site_for_url(url: str, sites: dict[str, Site]) -> Site | None:
         if host in {h.removeprefix("www.") for h in site.hosts}:
             return site
     return None
+
+
+_FIELDS = {"name", "agency", "province", "province_2025", "base_url", "family", "active", "listings",
+           "article_pattern", "listing_pattern", "feeds", "sitemaps", "allowed_hosts"}
+_TABLE = re.compile(r"^\s*\[([^\[\]]+)\]\s*(#.*)?$")
+
+
+def check_registry(path: Path | str | None = None) -> list[str]:
+    """Every problem of the registry file, one clear message each (empty when the file is valid)."""
+    path = Path(path) if path else REGISTRY_PATH
+    if not path.is_file():
+        return [f"registry file not found: {path}"]
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = _TABLE.match(line)
+        if match:
+            slug = match.group(1).strip().strip('"')
+            if slug in seen:
+                problems.append(f"line {number}: duplicate slug {slug!r} (first at line {seen[slug]})")
+            seen.setdefault(slug, number)
+    if problems:
+        return problems
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        return [f"{path}: not valid TOML: {exc}"]
+    sites: list[Site] = []
+    for slug, entry in data.items():
+        if not isinstance(entry, dict):
+            problems.append(f"{slug!r}: a site must be a [table]")
+            continue
+        unknown = sorted(set(entry) - _FIELDS)
+        if unknown:
+            problems.append(f"site {slug!r}: unknown field(s) {', '.join(unknown)}")
+        try:
+            sites.append(parse_site(slug, entry))
+        except RegistryError as exc:
+            problems.append(str(exc))
+    owners: dict[str, str] = {}
+    for site in sites:
+        for listing in site.listings:
+            if urlsplit(listing.url).hostname not in site.hosts:
+                problems.append(f"site {site.slug!r}: listing {listing.url} is not on {site.host}")
+        key = site.base_url.rstrip("/").lower()
+        if key in owners:
+            problems.append(f"sites {owners[key]!r} and {site.slug!r} share the base_url {site.base_url}")
+        owners.setdefault(key, site.slug)
+    return problems

@@ -12,6 +12,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+from archive.store import Archive
 from scrapers.extract import extract_article, looks_like_article
 from scrapers.items import Article, CrawlError
 
@@ -65,48 +66,106 @@ def describe_failure(failure: Any) -> tuple[str, str, int | None]:
     return "fetch", f"{failure.type.__name__}: {failure.getErrorMessage()}", None
 
 
+def response_headers(response: Response) -> dict[str, str]:
+    """The response headers as a plain dict (first value of each)."""
+    return {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+
+
+def article_from_page(body: bytes, url: str, headers: dict[str, str], *, site: str, family: str | None,
+                      found_on: str, category: str = "", reform: bool = False,
+                      http_status: int | None = 200) -> Article:
+    """The Article of a fetched page, with where and how it was found (the crawl and `reextract` share this)."""
+    article = extract_article(body, url, family=family, site=site, headers=headers)
+    article.site = site
+    article.found_on = found_on
+    article.http_status = http_status
+    article.reform = reform
+    if category and not article.category:
+        article.category = category
+    return article
+
+
+def conditional(request: scrapy.Request, etag: str, last_modified: str) -> scrapy.Request:
+    """Make ``request`` conditional on stored validators (a 304 then reaches the callback)."""
+    if etag:
+        request.headers["If-None-Match"] = etag
+    if last_modified:
+        request.headers["If-Modified-Since"] = last_modified
+    if etag or last_modified:
+        request.meta["handle_httpstatus_list"] = [304]
+    return request
+
+
 class ArchiveSpider(scrapy.Spider):
     """Base spider: subclasses decide what to follow; this class turns pages into items."""
 
+    state: Archive | None = None
+
+    def open_state(self) -> Archive | None:
+        """The archive holding the crawl state (ARCHIVE_DB), or None when the crawl has no archive."""
+        db = self.settings.get("ARCHIVE_DB")
+        if db and self.state is None:
+            self.state = Archive(db)
+        return self.state
+
+    def closed(self, reason: str) -> None:
+        """Close the crawl-state connection."""
+        if self.state is not None:
+            self.state.close()
+            self.state = None
+
     def article_request(self, url: str, *, site: str, family: str | None, found_on: str,
-                        category: str = "", reform: bool = False, priority: int = 0) -> scrapy.Request:
+                        category: str = "", reform: bool = False, priority: int = 0,
+                        revisit: bool = False) -> scrapy.Request:
         """A request for an article page, carrying where it was found."""
-        return scrapy.Request(
+        request = scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.on_error,
             priority=priority,
             cb_kwargs={"site": site, "family": family, "found_on": found_on,
                        "category": category, "reform": reform},
+            meta={"site": site, "kind": "article", "family": family or "", "found_on": found_on,
+                  "category": category, "reform": reform, "frontier_url": url},
         )
+        if revisit and self.state is not None:
+            conditional(request, *self.state.validators(url))
+        return request
 
     def parse_article(self, response: Response, site: str, family: str | None, found_on: str,
                       category: str = "", reform: bool = False) -> Iterator[Any]:
         """Yield the page's Article, unless the page turns out not to be an article at all."""
+        if response.status == 304:  # a revisit of an unchanged article
+            self.crawler.stats.inc_value("archive/not_modified")
+            if self.state is not None:
+                self.state.touch_article(response.url)
+            return
         if not looks_like_article(response.body, response.url):
             # An introduction or contact page with an article-shaped URL (Drupal's /node/<id>).
             self.crawler.stats.inc_value("archive/not_an_article")
+            if self.state is not None:
+                self.state.mark_not_article(response.url, site)
+                self.state.frontier_done([response.meta.get("frontier_url", ""), response.url])
             return
+        if self.state is not None:
+            headers = response_headers(response)
+            if headers.get("ETag") or headers.get("Last-Modified"):
+                self.state.save_fetch(response.url, site=site, kind="article", etag=headers.get("ETag", ""),
+                                      last_modified=headers.get("Last-Modified", ""), http_status=response.status)
         yield self.build_article(response, site=site, family=family, found_on=found_on,
                                  category=category, reform=reform)
 
     def build_article(self, response: Response, *, site: str, family: str | None, found_on: str,
                       category: str = "", reform: bool = False) -> Article:
         """Hand the page to the extractor and add where and how it was found."""
-        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
-        article = extract_article(response.body, response.url, family=family, site=site, headers=headers)
-        article.site = site
-        article.found_on = found_on
-        article.http_status = response.status
-        article.reform = reform
-        if category and not article.category:
-            article.category = category
-        return article
+        return article_from_page(response.body, response.url, response_headers(response), site=site,
+                                 family=family, found_on=found_on, category=category, reform=reform,
+                                 http_status=response.status)
 
     def on_error(self, failure: Any) -> Iterator[CrawlError]:
         """Record a request that failed, with its reason."""
         request = failure.request
         kind, reason, status = describe_failure(failure)
-        site = request.cb_kwargs.get("site", "") if request.cb_kwargs else ""
+        site = request.meta.get("site") or (request.cb_kwargs.get("site", "") if request.cb_kwargs else "")
         self.logger.info("failed %s: %s", request.url, reason)
         yield CrawlError(url=request.url, reason=reason, site=site, http_status=status, kind=kind)

@@ -63,14 +63,32 @@ class GenericSpider(ArchiveSpider):
         self.site_slug = site or host.removeprefix("www.").removesuffix(".gov.vn").replace(".", "_").replace("-", "_")
         self.allowed_domains = [host]
 
+    def site_slugs(self) -> list[str]:
+        """The one site this crawl covers."""
+        return [self.site_slug]
+
+    def site_of(self, url: str) -> str:
+        """The crawled site's slug for its own hosts."""
+        return self.site_slug if urlsplit(url).hostname in self.allowed_domains else ""
+
+    def page_request(self, url: str, found_on: str, priority: int = 0) -> scrapy.Request:
+        """A request for a page of unknown kind (the extractor decides whether it is an article)."""
+        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error, priority=priority,
+                              cb_kwargs={"found_on": found_on},
+                              meta={"site": self.site_slug, "kind": "page", "found_on": found_on})
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """The start page, the site's robots.txt sitemaps and the usual feed locations."""
+        """The start page, the site's sitemap and the feeds it announces; archived articles are skipped."""
         parts = urlsplit(self.start_url)
         root = f"{parts.scheme}://{parts.netloc}"
-        yield scrapy.Request(self.start_url, callback=self.parse_page, errback=self.on_error,
-                             cb_kwargs={"found_on": self.start_url})
+        state = self.open_state()
+        # Archived articles are not fetched again; hubs and listings are, since they lead to new articles.
+        self.known: set[str] = state.archived_urls(self.site_slug) if state is not None else set()
+        request = self.page_request(self.start_url, self.start_url)
+        request.dont_filter = True
+        yield request
         yield scrapy.Request(f"{root}/sitemap.xml", callback=self.parse_sitemap,
-                             errback=self.ignore_missing, priority=-1)
+                             errback=self.ignore_missing, priority=-1, meta={"site": self.site_slug, "kind": "sitemap"})
 
     def ignore_missing(self, failure: Any) -> None:
         """A guessed feed or sitemap location that does not exist is not an error."""
@@ -85,30 +103,29 @@ class GenericSpider(ArchiveSpider):
         for href in response.xpath(
             "//link[@rel='alternate'][contains(@type,'rss') or contains(@type,'atom')]/@href"
         ).getall():
-            yield scrapy.Request(response.urljoin(href), callback=self.parse_feed, errback=self.ignore_missing)
+            yield scrapy.Request(response.urljoin(href), callback=self.parse_feed, errback=self.ignore_missing,
+                                 meta={"site": self.site_slug, "kind": "feed"})
         for url in page_links(response):
             if self.wanted(url):
-                yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error,
-                                     cb_kwargs={"found_on": response.url})
+                yield self.page_request(url, response.url)
 
     def wanted(self, url: str) -> bool:
         """Same host, not a file, account or search page, not a trap."""
-        return (urlsplit(url).hostname in self.allowed_domains
+        return (urlsplit(url).hostname in self.allowed_domains and url not in getattr(self, "known", ())
                 and not _NEVER.search(url) and not is_trap(url))
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """Every item of a feed is a candidate article."""
         for url in feed_links(response):
             if self.wanted(url):
-                yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error,
-                                     cb_kwargs={"found_on": response.url}, priority=1)
+                yield self.page_request(url, response.url, priority=1)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """Every page of a sitemap is a candidate article."""
         pages, nested = sitemap_links(response)
         for url in nested:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.ignore_missing)
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.ignore_missing,
+                                 meta={"site": self.site_slug, "kind": "sitemap"})
         for url in pages:
             if self.wanted(url):
-                yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error,
-                                     cb_kwargs={"found_on": response.url}, priority=1)
+                yield self.page_request(url, response.url, priority=1)

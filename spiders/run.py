@@ -18,6 +18,13 @@ from urllib.parse import urlsplit
 
 from archive.store import Archive
 from scrapers.registry import RegistryError, load_registry
+from spiders.lock import EXIT_LOCKED, CrawlLock, CrawlLocked
+from spiders.progress import Progress, pump, rotating_logger
+from spiders.site import snapshot_sites
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the crawl process failed, crashed or was killed
+EXIT_SITES_FAILED = 3  # the crawl ran to its end but at least one site could not be fetched at all
 
 
 class CrawlRefused(ValueError):
@@ -33,11 +40,31 @@ class CrawlSummary:
     status: str
     counts: dict[str, int] = field(default_factory=dict)
     per_site: dict[str, dict[str, int]] = field(default_factory=dict)
+    failed_sites: list[str] = field(default_factory=list)
+    log_file: str = ""
 
     @property
     def ok(self) -> bool:
         """True when the crawl process ended cleanly."""
         return self.exit_code == 0 and self.status == "ok"
+
+    @property
+    def cli_exit_code(self) -> int:
+        """0 ok, 1 the crawl failed, 3 it finished but some sites could not be fetched at all."""
+        if not self.ok:
+            return EXIT_FAILED
+        return EXIT_SITES_FAILED if self.failed_sites else EXIT_OK
+
+    def one_line(self) -> str:
+        """The run in one line (what cron mails)."""
+        c = self.counts
+        text = (f"reformnews crawl run {self.run_id}: {self.status}, {len(self.per_site)} sites, "
+                f"{c.get('new', 0)} new, {c.get('updated', 0)} updated, {c.get('unchanged', 0)} unchanged, "
+                f"{c.get('duplicates', 0)} duplicates, {c.get('errors', 0)} errors, {c.get('requests', 0)} requests, "
+                f"{c.get('bytes', 0) / 1e6:.1f} MB")
+        if self.failed_sites:
+            text += f"; failed sites: {', '.join(self.failed_sites)}"
+        return text + (f" (log: {self.log_file})" if self.log_file else "")
 
 
 def is_private_host(host: str) -> bool:
@@ -64,6 +91,12 @@ def crawl_command(*, sites: list[str] | None, url: str | None) -> list[str]:
     return command
 
 
+def default_log_file(db_path: Path) -> Path:
+    """REFORMNEWS_LOG_FILE, else ``logs/crawl.log`` beside the archive."""
+    configured = os.environ.get("REFORMNEWS_LOG_FILE")
+    return Path(configured) if configured else db_path.resolve().parent / "logs" / "crawl.log"
+
+
 def run_crawl(
     db_path: Path | str,
     *,
@@ -74,11 +107,15 @@ def run_crawl(
     registry_path: Path | str | None = None,
     settings: dict[str, str] | None = None,
     log_file: Path | str | None = None,
+    progress: bool | None = None,
 ) -> CrawlSummary:
     """Crawl registry ``sites`` (all active ones when None) or the site at ``url`` into ``db_path``.
 
     With ``snapshot_dir`` the requests are answered from the offline snapshot instead of the
-    network. Raises :class:`CrawlRefused` for an unknown site or a private address.
+    network, and ``sites=None`` means the registry sites the snapshot holds. Raises
+    :class:`CrawlRefused` for an unknown site or a private address and :class:`CrawlLocked` when
+    another crawl of the same archive runs. The crawl's log goes to ``log_file`` (rotated);
+    ``progress`` (default: stderr is a terminal) shows a progress line meanwhile.
     """
     if url:
         parts = urlsplit(url)
@@ -91,19 +128,38 @@ def run_crawl(
     if unknown:
         known = ", ".join(registry)
         raise CrawlRefused(f"unknown site(s): {', '.join(unknown)} (known: {known})")
+    if sites is None and not url and snapshot_dir:
+        offline = snapshot_sites(snapshot_dir)
+        sites = [s for s in offline if s in registry] if offline is not None else None
 
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = CrawlLock(db_path).acquire()
+    try:
+        return _crawl_locked(db_path, lock, registry=registry, sites=sites, url=url, snapshot_dir=snapshot_dir,
+                             allow_private=allow_private, registry_path=registry_path, settings=settings,
+                             log_file=Path(log_file) if log_file else default_log_file(db_path),
+                             progress=sys.stderr.isatty() if progress is None else progress)
+    finally:
+        lock.release()
+
+
+def _crawl_locked(db_path: Path, lock: CrawlLock, *, registry: dict, sites: list[str] | None, url: str | None,
+                  snapshot_dir: Path | str | None, allow_private: bool, registry_path: Path | str | None,
+                  settings: dict[str, str] | None, log_file: Path, progress: bool) -> CrawlSummary:
     archive = Archive(db_path)
+    archive.interrupt_stale_runs()  # we hold the lock: a "running" run is a dead one
     archive.sync_sites(registry.values())
     spider = "generic" if url else "site"
-    run_id = archive.start_run(spider, sites or ([] if url else list(registry)))
+    run_id = archive.start_run(spider, sites or ([] if url else [s for s, v in registry.items() if v.active]))
+    started_at = archive.run_summary(run_id)["started_at"]
     archive.close()
 
     env = dict(os.environ)
     env["SCRAPY_SETTINGS_MODULE"] = env.get(
         "REFORMNEWS_SETTINGS", "scrapers.settings.offline" if snapshot_dir else "scrapers.settings.base"
     )
+    env["PYTHONUNBUFFERED"] = "1"
     options = {"ARCHIVE_DB": str(db_path), "ARCHIVE_RUN_ID": str(run_id), **(settings or {})}
     if snapshot_dir:
         options["SNAPSHOT_DIR"] = str(snapshot_dir)
@@ -111,22 +167,40 @@ def run_crawl(
         options["SITE_REGISTRY"] = str(registry_path)
     if allow_private or snapshot_dir:
         options["ALLOW_PRIVATE_ADDRESSES"] = "True"
-    if log_file:
-        options["LOG_FILE"] = str(log_file)
     command = crawl_command(sites=sites, url=url)
     for name, value in options.items():
         command += ["-s", f"{name}={value}"]
+    logger = rotating_logger(log_file)
+    logger.info("=== run %s: %s", run_id, " ".join(command))
+    exit_code = EXIT_FAILED
+    child: subprocess.Popen[bytes] | None = None
     try:
-        exit_code = subprocess.run(command, env=env, check=False).returncode
+        child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL, pass_fds=(lock.fd,) if lock.fd is not None else ())
+        assert child.stdout is not None
+        reader = pump(child.stdout, logger)
+        if progress:
+            with Progress(db_path, run_id, started_at):
+                exit_code = child.wait()
+        else:
+            exit_code = child.wait()
+        reader.join(timeout=10)
     except KeyboardInterrupt:
+        if child is not None:
+            child.terminate()
+            child.wait()
         exit_code = 130
+    logger.info("=== run %s: crawl process exited with status %s", run_id, exit_code)
     archive = Archive(db_path)
     if exit_code != 0:
-        archive.fail_run(run_id, f"crawl process exited with status {exit_code}")
+        archive.fail_run(run_id, f"crawl process exited with status {exit_code}; see {log_file}")
+    archive.set_run_exit(run_id, exit_code)
     run = archive.run_summary(run_id)
+    failed = archive.failed_sites(run_id)
     archive.close()
-    return CrawlSummary(run_id=run_id, exit_code=exit_code, status=run["status"],
-                        counts=run["counts"], per_site=run["per_site"])
+    return CrawlSummary(run_id=run_id, exit_code=exit_code, status=run["status"], counts=run["counts"],
+                        per_site=run["per_site"], failed_sites=failed, log_file=str(log_file))
 
 
-__all__ = ["CrawlRefused", "CrawlSummary", "RegistryError", "crawl_command", "is_private_host", "run_crawl"]
+__all__ = ["EXIT_FAILED", "EXIT_LOCKED", "EXIT_OK", "EXIT_SITES_FAILED", "CrawlLocked", "CrawlRefused",
+           "CrawlSummary", "RegistryError", "crawl_command", "is_private_host", "run_crawl"]

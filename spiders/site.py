@@ -1,38 +1,50 @@
-"""The registry spider: walks each site's category listings, feeds and sitemaps to its articles.
+"""The registry spider: walks each site's category listings, feeds and sitemaps to its new articles.
 
     scrapy crawl site                          # every active site of the registry
     scrapy crawl site -a site=binhdinh_skhcn   # one site (comma-separate several)
+
+Navigation comes from the site's CMS family (``spiders.families``). With an archive
+(``ARCHIVE_DB``) a crawl is incremental and resumable: the frontier of the last run comes first,
+listings and feeds are asked conditionally (ETag / Last-Modified), a listing is walked page by
+page and stops at a page of mostly archived articles (once a walk of it has finished), archived articles are fetched again only
+when due for a revision check, and every discovered article URL is committed to the frontier
+before it is requested.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
 
-from scrapers.registry import RegistryError, Site, load_registry
-from spiders.base import ArchiveSpider, feed_links, page_links, sitemap_links
-
-# Query parameters and path tails that only turn the page of a listing.
-_PAGE_PARAM = re.compile(r"(?i)^(page|trang|p|cur|start|limitstart|pageindex|pagesize|limit|delta)$")
-_PAGE_TAIL = re.compile(r"/page-\d+/?$")
+from scrapers.registry import Listing, RegistryError, Site, load_registry
+from scrapers.urls import canonical_url, is_print_url
+from spiders.base import ArchiveSpider, conditional, feed_links, response_headers, sitemap_links
+from spiders.families import Navigation, navigation_for
+from spiders.families.base import Navigation as _GenericNavigation
 
 REFORM_PRIORITY = 20  # reform categories are walked first, so an article in two categories
 LISTING_PRIORITY = 10  # is recorded under the reform one
+FRONTIER_PRIORITY = 30  # what the last run discovered but did not fetch comes first
 
 
 def listing_key(url: str) -> str:
     """The URL of a listing with its page number removed: pages of one listing share a key."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _PAGE_PARAM.match(k)]
-    # Liferay portlet state (p_p_*) and portlet-namespaced parameters (_<portlet>_cur, _delta...)
-    query = [(k, v) for k, v in query if not k.startswith(("p_p_", "_"))]
-    path = _PAGE_TAIL.sub("/", parts.path).rstrip("/") or "/"
-    return urlunsplit((parts.scheme, parts.netloc.lower(), path, urlencode(sorted(query)), ""))
+    return _GenericNavigation().listing_key(url)
+
+
+def snapshot_sites(snapshot_dir: str | Path) -> list[str] | None:
+    """Slugs of the registry sites an offline snapshot holds (manifest ``registered``), or None."""
+    manifest = Path(snapshot_dir) / "manifest.json"
+    if not manifest.is_file():
+        return None
+    sites = json.loads(manifest.read_text(encoding="utf-8")).get("sites", {})
+    return [slug for slug, site in sites.items() if site.get("registered")]
 
 
 class SiteSpider(ArchiveSpider):
@@ -44,68 +56,191 @@ class SiteSpider(ArchiveSpider):
         super().__init__(**kwargs)
         self.site_arg = site
         self.registry_path = registry
+        self.sites: dict[str, Site] = {}
+        self.navigation: dict[str, Navigation] = {}
+        self.skip: dict[str, set[str]] = {}
+        self.archived: dict[str, set[str]] = {}
+        self.not_articles: dict[str, set[str]] = {}
+        self.walked: set[str] = set()  # listings whose last walk finished: only these may stop early
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Listing walks go deeper than DEPTH_LIMIT allows a generic crawl: one level per page."""
+        super().update_settings(settings)
+        settings.set("DEPTH_LIMIT", settings.getint("LISTING_MAX_PAGES", 300) + 5, priority="spider")
 
     def selected_sites(self) -> list[Site]:
-        """The sites named by ``-a site=`` (comma-separated), else every active site."""
+        """The sites named by ``-a site=`` (comma-separated), else every active site (of the snapshot, offline)."""
         registry = load_registry(self.registry_path or self.settings.get("SITE_REGISTRY") or None)
         if not self.site_arg:
-            return [s for s in registry.values() if s.active]
+            offline = self.settings.get("SNAPSHOT_DIR") and snapshot_sites(self.settings.get("SNAPSHOT_DIR"))
+            return [s for s in registry.values() if s.active and (not offline or s.slug in offline)]
         slugs = [s.strip() for s in self.site_arg.split(",") if s.strip()]
         unknown = [s for s in slugs if s not in registry]
         if unknown:
             raise RegistryError(f"unknown site(s): {', '.join(unknown)}")
         return [registry[s] for s in slugs]
 
+    def site_slugs(self) -> list[str]:
+        """Slugs of the sites this crawl covers."""
+        return list(self.sites)
+
+    def site_of(self, url: str) -> str:
+        """The slug of the crawled site a URL belongs to ("" for none)."""
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        for site in self.sites.values():
+            if host in {h.removeprefix("www.") for h in site.hosts}:
+                return site.slug
+        return ""
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """Listings first, reform categories ahead of the others; then feeds and sitemaps."""
+        """Frontier first, then due revisits, listings (reform ones first), feeds and sitemaps."""
         self.sites = {site.slug: site for site in self.selected_sites()}
         self.allowed_domains = sorted({h for site in self.sites.values() for h in site.hosts})
+        self.navigation = {slug: navigation_for(site.family) for slug, site in self.sites.items()}
+        state = self.open_state()
+        settings = self.settings
+        revisit_days = settings.getfloat("REVISIT_AFTER_DAYS", 30.0)
+        if state is not None:
+            for slug in self.sites:
+                self.skip[slug] = state.skip_urls(slug, revisit_days)
+                self.archived[slug] = state.archived_urls(slug)
+                self.not_articles[slug] = self.skip[slug] - self.archived[slug]
+                self.walked.update(state.completed_walks(slug))
+            pending = state.frontier_take(self.sites, settings.getint("FRONTIER_MAX_ATTEMPTS", 3))
+            state.frontier_done([r["url"] for r in pending if r["url"] in self.skip[r["site"]]])
+            for row in (r for r in pending if r["url"] not in self.skip[r["site"]]):
+                self.skip[row["site"]].add(row["url"])
+                self.crawler.stats.inc_value("archive/frontier_resumed")
+                yield self.article_request(row["url"], site=row["site"], family=self.sites[row["site"]].family,
+                                           found_on=row["found_on"] or "", category=row["category"] or "",
+                                           reform=bool(row["reform"]), priority=FRONTIER_PRIORITY)
+            for slug, site in self.sites.items():
+                for row in state.revisit_due(slug, revisit_days, settings.getint("REVISIT_MAX_PER_SITE", 20)):
+                    self.crawler.stats.inc_value("archive/revisits")
+                    yield self.article_request(row["url"], site=slug, family=site.family,
+                                               found_on=row["found_on"] or "", reform=bool(row["reform"]),
+                                               category=row["category"] or "", revisit=True)
         for site in self.sites.values():
-            for listing in site.listings:
-                yield scrapy.Request(
-                    listing.url,
-                    callback=self.parse_listing,
-                    errback=self.on_error,
-                    priority=REFORM_PRIORITY if listing.reform else LISTING_PRIORITY,
-                    cb_kwargs={"site": site.slug, "key": listing_key(listing.url),
-                               "category": listing.category, "reform": listing.reform},
-                )
-            for feed in site.feeds:
-                yield scrapy.Request(feed, callback=self.parse_feed, errback=self.on_error,
-                                     cb_kwargs={"site": site.slug})
+            self.crawler.stats.inc_value(f"archive/family/{site.family}")
+            for listing in self.start_listings(site):
+                yield self.listing_request(listing.url, site, listing, listing_key(listing.url), page=1)
+            for feed in self.navigation[site.slug].feeds(site):
+                yield self.state_request(feed, site, "feed", self.parse_feed)
             for sitemap in site.sitemaps:
-                yield scrapy.Request(sitemap, callback=self.parse_sitemap, errback=self.on_error,
-                                     cb_kwargs={"site": site.slug})
+                yield self.state_request(sitemap, site, "sitemap", self.parse_sitemap)
 
-    def parse_listing(self, response: Response, site: str, key: str, category: str,
-                      reform: bool) -> Iterator[scrapy.Request]:
-        """Queue the listing's articles and its further pages (of the same listing only)."""
+    def start_listings(self, site: Site) -> tuple[Listing, ...]:
+        """The site's listings; a site with no listing, feed or sitemap starts from its home page."""
+        if site.listings or site.feeds or site.sitemaps:
+            return site.listings
+        return (Listing(url=site.base_url, category=""),)
+
+    def state_request(self, url: str, site: Site, kind: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+        """A feed or sitemap request, conditional on the validators of its last fetch."""
+        request = scrapy.Request(url, callback=callback, errback=self.on_error,
+                                 cb_kwargs={"site": site.slug, **cb_kwargs},
+                                 meta={"site": site.slug, "kind": kind})
+        if self.state is not None:
+            conditional(request, *self.state.validators(url))
+        return request
+
+    def listing_request(self, url: str, site: Site, listing: Listing, key: str, page: int) -> scrapy.Request:
+        """A request for one page of a listing (conditional when its last walk finished)."""
+        request = scrapy.Request(
+            url, callback=self.parse_listing, errback=self.on_error,
+            priority=REFORM_PRIORITY if listing.reform else LISTING_PRIORITY,
+            cb_kwargs={"site": site.slug, "key": key, "category": listing.category, "reform": listing.reform,
+                       "page": page, "listing": listing.url},
+            meta={"site": site.slug, "kind": "listing"},
+        )
+        if self.state is not None:
+            conditional(request, *self.state.validators(url))
+        return request
+
+    def remember(self, response: Response, site: str, kind: str, key: str = "") -> None:
+        """Store the validators of a fetched listing, feed or sitemap."""
+        if self.state is not None and response.status == 200:
+            headers = response_headers(response)
+            self.state.save_fetch(response.url, site=site, kind=kind, etag=headers.get("ETag", ""),
+                                  last_modified=headers.get("Last-Modified", ""), http_status=response.status,
+                                  listing_key=key)
+
+    def discover(self, urls: list[str], *, site: str, found_on: str, category: str = "", reform: bool = False,
+                 priority: int = 0) -> list[scrapy.Request]:
+        """Requests for the article URLs not yet archived, committed to the frontier first."""
+        skip = self.skip.setdefault(site, set())
+        # One request per canonical URL: tracking parameters, print views and spelling variants of
+        # an article URL are the same article.
+        by_key: dict[str, str] = {}
+        for url in urls:
+            if not is_print_url(url):
+                by_key.setdefault(canonical_url(url), url)
+        fresh = [u for key, u in by_key.items() if key not in skip and u not in skip]
+        skip.update(by_key)  # asked once per run: a later listing page or feed naming it again adds nothing
+        skip.update(fresh)
+        if self.state is not None and fresh:
+            self.state.frontier_add([{"url": u, "site": site, "found_on": found_on, "category": category,
+                                      "reform": reform} for u in fresh],
+                                    run_id=self.settings.getint("ARCHIVE_RUN_ID") or None)
+        self.crawler.stats.inc_value("archive/known_skipped", len(urls) - len(fresh))
+        self.crawler.stats.inc_value(f"reformnews/site/{site}/links", len(urls))
         entry = self.sites[site]
-        priority = REFORM_PRIORITY if reform else LISTING_PRIORITY
-        for url in page_links(response):
-            if entry.is_article_url(url):
-                yield self.article_request(url, site=site, family=entry.family, found_on=key,
-                                           category=category, reform=reform, priority=priority + 1)
-            elif entry.is_listing_url(url) and listing_key(url) == key:
-                yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
-                                     priority=priority,
-                                     cb_kwargs={"site": site, "key": key, "category": category,
-                                                "reform": reform})
+        return [self.article_request(u, site=site, family=entry.family, found_on=found_on, category=category,
+                                     reform=reform, priority=priority) for u in fresh]
+
+    def parse_listing(self, response: Response, site: str, key: str, category: str, reform: bool,
+                      page: int, listing: str) -> Iterator[scrapy.Request]:
+        """Queue the page's new articles; follow the next page unless this one is mostly archived."""
+        entry = self.sites[site]
+        navigation = self.navigation[site]
+        if response.status == 304:
+            self.crawler.stats.inc_value("archive/listing_not_modified")
+            return
+        articles = navigation.article_links(response, entry)
+        priority = (REFORM_PRIORITY if reform else LISTING_PRIORITY) + 1
+        requests = self.discover(articles, site=site, found_on=key, category=category, reform=reform,
+                                 priority=priority)
+        archived = self.archived.get(site, set())
+        candidates = [u for u in articles if u not in self.not_articles.get(site, ())]  # menus' non-articles out
+        known = sum(1 for u in candidates if u in archived or canonical_url(u) in archived)
+        share = self.settings.getfloat("LISTING_STOP_KNOWN_SHARE", 0.5)
+        # Stop early only where the last walk finished: after a killed run the rest of the listing
+        # may hold articles that were never seen, so the walk goes on to the end.
+        stop = key in self.walked and bool(candidates) and known > 0 and known >= share * len(candidates)
+        following = None
+        if not stop and page < self.settings.getint("LISTING_MAX_PAGES", 300):
+            following = navigation.next_page(response, entry, key)
+        self.remember(response, site, "listing", key)
+        if following is None and self.state is not None:
+            self.state.complete_walk(key)
+            self.crawler.stats.inc_value("archive/listing_walks_complete")
+        yield from requests
+        if following is not None:
+            origin = Listing(url=listing, category=category, reform=reform)
+            yield self.listing_request(following, entry, origin, key, page + 1)
 
     def parse_feed(self, response: Response, site: str) -> Iterator[scrapy.Request]:
-        """Queue the articles an RSS/Atom feed lists."""
+        """Queue the new articles an RSS/Atom feed lists."""
+        if response.status == 304:
+            return
         entry = self.sites[site]
-        for url in feed_links(response):
-            if entry.is_article_url(url):
-                yield self.article_request(url, site=site, family=entry.family, found_on=response.url)
+        navigation = self.navigation[site]
+        urls = [u for u in feed_links(response) if navigation.is_article(entry, u)]
+        requests = self.discover(urls, site=site, found_on=response.url)
+        self.remember(response, site, "feed")
+        yield from requests
 
     def parse_sitemap(self, response: Response, site: str) -> Iterator[scrapy.Request]:
-        """Queue the articles of a sitemap, following sitemap indexes."""
+        """Queue the new articles of a sitemap, following sitemap indexes."""
+        if response.status == 304:
+            return
         entry = self.sites[site]
+        navigation = self.navigation[site]
         pages, nested = sitemap_links(response)
+        requests = self.discover([u for u in pages if navigation.is_article(entry, u)], site=site,
+                                 found_on=response.url)
+        self.remember(response, site, "sitemap")
         for url in nested:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
-                                 cb_kwargs={"site": site})
-        for url in pages:
-            if entry.is_article_url(url):
-                yield self.article_request(url, site=site, family=entry.family, found_on=response.url)
+            yield self.state_request(url, entry, "sitemap", self.parse_sitemap)
+        yield from requests

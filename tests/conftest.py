@@ -29,6 +29,15 @@ def demo_crawl(snapshot_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     """One crawl of every registry site from the snapshot, as `reformnews demo` runs it."""
     from spiders.run import run_crawl
 
+    from spiders.site import snapshot_sites
+
     db_path = tmp_path_factory.mktemp("archive") / "archive.db"
-    summary = run_crawl(db_path, snapshot_dir=snapshot_dir)
+    # Only the registry sites the snapshot holds: the registry also lists live-only sites.
+    summary = run_crawl(db_path, sites=snapshot_sites(snapshot_dir), snapshot_dir=snapshot_dir, progress=False)
     return db_path, summary
+
+
+@pytest.fixture(scope="session")
+def snapshot_slugs(manifest: dict) -> list[str]:
+    """Registry sites the offline snapshot holds (manifest ``registered``)."""
+    return [slug for slug, site in manifest["sites"].items() if site["registered"]]

@@ -79,11 +79,58 @@ def test_reform_category_is_recorded(manifest, stored):
     assert sorted(u for u in reform_urls if not stored[u]["reform"]) == []
 
 
-def test_every_registry_site_got_articles(manifest, stored):
+def test_every_registry_site_got_articles(manifest, stored, snapshot_slugs):
     per_site = Counter(row["site"] for row in stored.values())
-    for slug, site in load_registry().items():
-        if site.active:
+    registry = load_registry()
+    assert set(snapshot_slugs) <= set(registry), "every snapshot site must be in the registry"
+    for slug in snapshot_slugs:
+        if registry[slug].active:
             assert per_site[slug] >= 10, slug
+
+
+def test_demo_crawl_touched_only_the_snapshot_sites(demo_crawl, snapshot_slugs):
+    db_path, summary = demo_crawl
+    assert set(summary.per_site) == set(snapshot_slugs)
+    assert summary.failed_sites == []
+
+
+@pytest.mark.parametrize("family", ["aspnet", "custom_php", "drupal", "joomla", "liferay", "nukeviet",
+                                    "sharepoint", "slug_id_portal"])
+def test_each_family_spider_finds_every_article_and_no_other_page(family, manifest, stored):
+    registry = load_registry()
+    slugs = [s for s, site in manifest["sites"].items() if site["registered"] and registry[s].family == family]
+    assert slugs, f"no snapshot site of family {family}"
+    from spiders.families import FAMILIES, navigation_for
+
+    assert family in FAMILIES and navigation_for(family).family == family
+    for slug in slugs:
+        truth = {a["url"] for a in manifest["sites"][slug]["articles"]}
+        got = {url for url, row in stored.items() if row["site"] == slug}
+        assert sorted(truth - got) == [], slug
+        assert sorted(got & set(manifest["sites"][slug]["non_articles"])) == [], slug
+        assert sorted(got - truth) == [], slug
+
+
+def test_articles_carry_a_relevance_score(manifest, stored):
+    expected = registered_articles(manifest)
+    reform = [row["relevance"] for url, row in stored.items() if expected[url]["reform"]]
+    assert all(row["relevance"] is not None and 0 <= row["relevance"] <= 1 for row in stored.values())
+    assert sum(reform) / len(reform) > 0.5  # reform-category articles speak the CCHC vocabulary
+
+
+def test_every_article_points_to_its_warc_record(stored):
+    assert all(row["warc_file"] and row["warc_offset"] is not None for row in stored.values())
+
+
+def test_generic_spider_finds_the_unregistered_site(snapshot_dir, manifest, tmp_path):
+    site = manifest["sites"]["khcnhungyen"]
+    assert not site["registered"]
+    summary = run_crawl(tmp_path / "g.db", url=site["base_url"], snapshot_dir=snapshot_dir, progress=False)
+    assert summary.ok, summary
+    urls = {row["url"] for row in sqlite_utils.Database(tmp_path / "g.db").query("select url from articles")}
+    truth = {a["url"] for a in site["articles"]}
+    assert len(urls & truth) >= 0.95 * len(truth), sorted(truth - urls)
+    assert sorted(urls & set(site["non_articles"])) == []
 
 
 def test_second_crawl_adds_no_rows(demo_crawl, snapshot_dir):
@@ -104,3 +151,59 @@ def test_unknown_site_is_refused_with_the_known_ones(tmp_path):
 def test_private_address_needs_allow_private(tmp_path):
     with pytest.raises(CrawlRefused, match="--allow-private"):
         run_crawl(tmp_path / "a.db", url="http://127.0.0.1:9/")
+
+
+def test_private_addresses_are_refused_for_every_request_and_redirect():
+    import asyncio
+
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from scrapers.middlewares.private import PrivateAddressMiddleware, PrivateAddressRefused, is_private_ip
+
+    assert is_private_ip("10.1.2.3") and is_private_ip("::1") and not is_private_ip("203.113.130.10")
+    middleware = PrivateAddressMiddleware.from_crawler(get_crawler(settings_dict={"ALLOW_PRIVATE_ADDRESSES": False}))
+    for url in ("http://127.0.0.1/", "http://localhost:8080/x", "http://192.168.1.5/redirected"):
+        with pytest.raises(PrivateAddressRefused):
+            asyncio.run(middleware.process_request(Request(url)))
+    from scrapy.exceptions import NotConfigured
+
+    with pytest.raises(NotConfigured):
+        PrivateAddressMiddleware.from_crawler(get_crawler(settings_dict={"ALLOW_PRIVATE_ADDRESSES": True}))
+
+
+def test_retries_back_off_and_respect_retry_after():
+    import asyncio
+    import time
+
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from scrapers.middlewares.retry import BackoffRetryMiddleware, retry_after_seconds
+    from spiders.site import SiteSpider
+
+    assert retry_after_seconds(b"120") == 120.0 and retry_after_seconds("nonsense") is None
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: no wait
+    crawler = get_crawler(SiteSpider, {"RETRY_TIMES": 2, "RETRY_BACKOFF_MAX": 0.2, "RETRY_BACKOFF_BASE": 0.01})
+    crawler.spider = crawler._create_spider()
+    middleware = BackoffRetryMiddleware.from_crawler(crawler)
+    request = Request("https://sokhcn.cantho.gov.vn/default.aspx?pid=56&cid=14")
+    busy = Response(request.url, status=503, headers={"Retry-After": "3600"}, request=request)
+    retry = middleware.process_response(request, busy)
+    assert isinstance(retry, Request) and retry.meta["retry_after"] == 3600.0
+    began = time.monotonic()
+    asyncio.run(middleware.process_request(retry))
+    assert 0.15 < time.monotonic() - began < 1.0  # waited, capped at RETRY_BACKOFF_MAX
+
+
+def test_polite_settings():
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("scrapers.settings.prod")
+    assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
+    assert "reformnews" in settings.get("USER_AGENT") and "https://" in settings.get("USER_AGENT")
+    assert settings.getint("DOWNLOAD_MAXSIZE") > 0 and settings.getint("DEPTH_LIMIT") > 0
+    assert not settings.getbool("HTTPCACHE_ENABLED") and not settings.getbool("ALLOW_PRIVATE_ADDRESSES")

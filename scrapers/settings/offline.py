@@ -16,3 +16,6 @@ DOWNLOAD_DELAY = 0
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 LOG_LEVEL = os.environ.get("REFORMNEWS_LOG_LEVEL", "WARNING")
+# The snapshot lives on this machine: its hosts are not private servers to protect.
+ALLOW_PRIVATE_ADDRESSES = True
+RETRY_BACKOFF_BASE = 0.0

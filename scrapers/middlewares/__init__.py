@@ -1,0 +1,1 @@
+"""Downloader middlewares of the archive: politeness, address checks, WARC recording, per-site figures."""
