@@ -30,3 +30,13 @@ def test_long_prose_is_never_template() -> None:
     for i in range(10):
         template.feed(f"Bài {i}.\n{long_line}")
     assert long_line in template.strip(f"Bài mới.\n{long_line}")
+
+
+def test_a_finished_sentence_repeated_across_articles_stays() -> None:
+    closing = ("Sở tiếp tục rà soát, đề xuất cắt giảm, đơn giản hóa các TTHC không còn phù hợp "
+               "với thực tiễn quản lý.")
+    template = SiteTemplate()
+    for i in range(10):
+        template.feed(f"{_body(i)}\n{closing}")
+    stripped = template.strip(f"{_body(3)}\n{closing}").splitlines()
+    assert closing in stripped and RECURRING not in stripped

@@ -9,6 +9,16 @@ from scrapers.extract.chrome import fold
 MIN_PAGES = 5  # learn nothing until this many pages of the site were seen
 MIN_SHARE = 0.3  # a line on at least this share of pages is template
 MAX_WORDS = 40  # long lines are prose even when a site repeats them (a standard closing paragraph)
+PROSE_WORDS = 8  # a sentence of this many words ending like a sentence is the article's, not chrome
+_SENTENCE_END = (".", "!", "?", "…", ";", ":", "\"", "”")
+
+
+def is_candidate(line: str) -> bool:
+    """Whether a body line may be template: short, and not a finished sentence of prose."""
+    words = len(line.split())
+    if not words or words > MAX_WORDS:
+        return False
+    return not (words >= PROSE_WORDS and line.rstrip().endswith(_SENTENCE_END))
 
 
 class SiteTemplate:
@@ -23,7 +33,7 @@ class SiteTemplate:
     def feed(self, body: str) -> None:
         """Record the distinct lines of one page's body."""
         self.pages += 1
-        keys = {fold(line) for line in body.splitlines() if line.strip() and len(line.split()) <= MAX_WORDS}
+        keys = {fold(line) for line in body.splitlines() if is_candidate(line)}
         self.counts.update(k for k in keys if k)
 
     def boilerplate(self) -> set[str]:
