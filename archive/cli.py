@@ -97,23 +97,68 @@ def print_summary(summary: Any) -> None:
 @click.option("--site", "sites", multiple=True, metavar="SLUG", help="Registry site to crawl (repeatable). Default: every active site.")
 @click.option("--url", help="Crawl the site at this URL instead of registry sites.")
 @click.option("--allow-private", is_flag=True, help="Allow loopback/private addresses (local test servers).")
+@click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Answer requests from this offline snapshot instead of the network.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), envvar="REFORMNEWS_LOG_FILE",
+              help="Rotating crawl log. Default: logs/crawl.log beside the archive.")
 @db_option()
-def crawl(sites: tuple[str, ...], url: str | None, allow_private: bool, db_path: Path) -> None:
-    """Crawl registry sites (or one URL) into the archive.
+def crawl(sites: tuple[str, ...], url: str | None, allow_private: bool, snapshot_dir: Path | None,
+          log_file: Path | None, db_path: Path) -> None:
+    """Crawl registry sites (or one URL) into the archive: only what is new since the last run.
+
+    On a terminal it shows progress and a table per site; otherwise (cron) it prints one summary
+    line. The log goes to a rotating file. Exit status: 0 ok; 1 the crawl failed (the next run
+    resumes it); 3 it finished but a site could not be fetched at all; 75 another crawl of the
+    same archive is running (nothing was done).
 
     \b
     Example:
         reformnews crawl --site binhdinh_skhcn --site quangtri_sokhcn
         reformnews crawl --url https://sonoivu.example.gov.vn/ --db data/trial.db
+        15 2 * * *  cd /srv/reformnews && .venv/bin/reformnews crawl --db data/archive.db
     """
     slugs = check_slugs(sites) if sites else None
-    from spiders.run import run_crawl
+    import spiders.run
+    from spiders.lock import CrawlLocked
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    summary = run_crawl(db_path, sites=slugs, url=url, allow_private=allow_private)
-    print_summary(summary)
-    if not summary.ok:
+    try:
+        extra = {k: v for k, v in (("snapshot_dir", snapshot_dir), ("log_file", log_file)) if v}
+        summary = spiders.run.run_crawl(db_path, sites=slugs, url=url, allow_private=allow_private, **extra)
+    except CrawlLocked as exc:
+        click.echo(f"reformnews crawl: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    interactive = sys.stdout.isatty()
+    if interactive:
+        print_summary(summary)
+    click.echo(summary_line(summary))
+    code = getattr(summary, "cli_exit_code", 0 if summary.ok else 1)
+    if not isinstance(code, int):
+        code = 0 if summary.ok else 1
+    if code == 1:
         raise click.ClickException(f"the crawl did not finish cleanly (status {summary.status!r}); see crawl_errors")
+    if code:
+        sys.exit(code)
+
+
+def summary_line(summary: Any) -> str:
+    """A crawl in one line (what cron mails): totals, then the sites that gained articles or had errors."""
+    counts: dict[str, int] = getattr(summary, "counts", {}) or {}
+    per_site: dict[str, dict[str, int]] = getattr(summary, "per_site", {}) or {}
+    keys = ["new", "updated", "unchanged", "duplicates", "errors"]
+    totals = {k: int(counts.get(k, sum(int(c.get(k, 0) or 0) for c in per_site.values()))) for k in keys}
+    text = (f"run {getattr(summary, 'run_id', '?')}: {summary.status}, {len(per_site)} sites, "
+            + ", ".join(f"{totals[k]} {k}" for k in keys)
+            + f", {int(counts.get('requests', 0))} requests, {int(counts.get('bytes', 0)) / 1e6:.1f} MB")
+    notable = [f"{site} +{int(c.get('new', 0) or 0)}" + (f"/{int(c['errors'])} errors" if c.get("errors") else "")
+               for site, c in sorted(per_site.items()) if c.get("new") or c.get("errors")]
+    if notable:
+        text += "; " + ", ".join(notable)
+    failed = getattr(summary, "failed_sites", None) or []
+    if failed:
+        text += f"; could not fetch: {', '.join(failed)}"
+    log_file = getattr(summary, "log_file", "")
+    return text + (f" (log: {log_file})" if log_file else "")
 
 
 def is_demo_database(path: Path) -> bool:
@@ -143,6 +188,11 @@ def reset_demo_database(db_path: Path) -> None:
             )
         for suffix in ("", "-wal", "-shm", "-journal"):
             db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        import shutil
+
+        from scrapers.middlewares.warc import warc_dir_for
+
+        shutil.rmtree(warc_dir_for(db_path), ignore_errors=True)  # the demo archive's own WARCs
     with Archive(db_path) as archive:
         archive.set_meta("created_by", "demo")
 
@@ -165,6 +215,7 @@ def demo(no_serve: bool, port: int, host: str, db_path: Path) -> None:
     """
     from snapshot.build import build_snapshot
     from spiders.run import run_crawl
+    from spiders.site import snapshot_sites
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     snapshot_dir = db_path.parent / "snapshot"
@@ -172,7 +223,8 @@ def demo(no_serve: bool, port: int, host: str, db_path: Path) -> None:
     build_snapshot(snapshot_dir)
     reset_demo_database(db_path)
     click.echo(f"crawling the snapshot into {db_path} ...")
-    summary = run_crawl(db_path, sites=None, snapshot_dir=snapshot_dir)
+    # Only the registry sites the snapshot holds (the registry also lists live-only sites).
+    summary = run_crawl(db_path, sites=snapshot_sites(snapshot_dir), snapshot_dir=snapshot_dir)
     print_summary(summary)
     if no_serve:
         if not summary.ok:
@@ -209,26 +261,47 @@ def serve(port: int, host: str, immutable: bool, db_path: Path) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True,
-              help="JSON Lines (one article a line) or one JSON array.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl", show_default=True,
+              help="JSON Lines (one article a line), one JSON array, or CSV (lists as JSON text).")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only articles published on or after this date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only articles published on or before this date.")
 @click.option("--site", metavar="SLUG", help="Only articles of this site.")
+@click.option("--province", metavar="NAME", help="Only articles of sites in this province (before or after 2025; tone marks optional).")
+@click.option("--query", metavar="TEXT", help='Only articles whose title or body has every word ("quoted words" as a phrase).')
+@click.option("--reform-only", is_flag=True, help="Only administrative-reform (CCHC) articles.")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE|-", help="Output file, or - for stdout.")
+@click.option("--unique", is_flag=True, help="One record per story (its canonical copy, with every copy listed).")
 @db_option()
-def export(fmt: str, since: str | None, site: str | None, output: str, db_path: Path) -> None:
-    """Export articles as JSON Lines or a JSON array (streamed, constant memory).
+def export(fmt: str, since: str | None, until: str | None, site: str | None, province: str | None,
+           query: str | None, reform_only: bool, output: str, unique: bool, db_path: Path) -> None:
+    """Export articles as JSON Lines, a JSON array or CSV (streamed, constant memory).
 
     \b
     Example:
         reformnews export --since 2024-01-01 --site binhdinh_skhcn -o cchc.jsonl
         reformnews export --format json -o - | jq length
+        reformnews export --province "da nang" --query "mot cua" --reform-only --format csv -o dn.csv
+        reformnews export --unique -o stories.jsonl   # republished copies once
     """
-    from archive.export import export_articles
+    import os
 
+    from archive.export import export_articles, export_stories
+
+    if unique:
+        export_articles = export_stories  # noqa: F811 - same signature, one record per story
+
+    given = {"until": until, "province": province, "query": query, "reform_only": reform_only}
+    filters = {k: v for k, v in given.items() if v}
+    if unique and filters:
+        raise click.UsageError("--unique does not combine with --until, --province, --query or --reform-only yet")
     if output == "-":
-        count = export_articles(db_path, sys.stdout, fmt=fmt, since=since, site=site)
+        try:
+            export_articles(db_path, sys.stdout, fmt=fmt, since=since, site=site, **filters)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `| head`: the reader has all it wants
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     else:
-        count = export_articles(db_path, output, fmt=fmt, since=since, site=site)
+        count = export_articles(db_path, output, fmt=fmt, since=since, site=site, **filters)
         click.echo(f"{count} articles written to {output}", err=True)
 
 
@@ -260,15 +333,19 @@ def extract(file: Path | None, url: str | None, manifest: Path | None, output: s
             extract_file(file, url, out)
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @db_option()
-def sites(db_path: Path) -> None:
+@click.pass_context
+def sites(ctx: click.Context, db_path: Path) -> None:
     """List the registry's sites with their archived article counts and last crawl.
 
     \b
     Example:
         reformnews sites --db data/demo.db
+        reformnews sites check            # validate scrapers/sites.toml
     """
+    if ctx.invoked_subcommand is not None:
+        return
     registry = load_sites()
     stats: dict[str, dict[str, Any]] = {}
     if db_path.is_file():
@@ -285,11 +362,64 @@ def sites(db_path: Path) -> None:
     print_table(rows, ["site", "province", "family", "active", "articles", "reform", "newest", "last crawl"])
 
 
+@sites.command("check")
+@click.argument("registry", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def sites_check(registry: Path | None) -> None:
+    """Validate the registry: families, URLs, regexes, duplicate slugs and base URLs (exit 1 on a problem).
+
+    \b
+    Example:
+        reformnews sites check
+        reformnews sites check my-sites.toml
+    """
+    import os
+
+    from scrapers.registry import check_registry, load_registry
+
+    env = os.environ.get("REFORMNEWS_REGISTRY")
+    path = registry or (Path(env) if env else None)
+    problems = check_registry(path)
+    if problems:
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.ClickException(f"{len(problems)} problem(s) in the registry")
+    found = load_registry(path)
+    active = sum(1 for s in found.values() if s.active)
+    click.echo(f"registry ok: {len(found)} sites ({active} active)")
+
+
+@main.command()
+@click.option("--site", metavar="SLUG", help="Only this site's articles.")
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="WARC directory. Default: warc/<db name>/ beside the archive.")
+@db_option()
+def reextract(site: str | None, warc_dir: Path | None, db_path: Path) -> None:
+    """Rebuild articles from the stored WARC files with the current extractors (no network).
+
+    \b
+    Example:
+        reformnews reextract --site binhdinh_skhcn
+        reformnews reextract --db data/fresh.db --warc-dir data/warc/archive   # a new archive from WARCs alone
+    """
+    from archive.reextract import reextract as run
+    from scrapers.middlewares.warc import warc_dir_for
+
+    directory = warc_dir or warc_dir_for(db_path)
+    if not directory.is_dir():
+        raise click.ClickException(f"no WARC directory at {directory}")
+    outcomes = run(db_path, directory, site=site)
+    keys = ["new", "updated", "unchanged", "duplicates", "failed", "not_an_article"]
+    click.echo(", ".join(f"{outcomes.get(k, 0)} {k.replace('_', ' ')}" for k in keys))
+
+
 @main.command()
 @click.option("--limit", type=int, default=10, show_default=True, help="How many recent runs to show.")
 @db_option()
 def status(limit: int, db_path: Path) -> None:
-    """Show the latest crawl runs and their counts.
+    """Show the latest crawl runs, and per site its last run, articles gained and warnings.
+
+    A warning marks a site whose last run could not fetch it, whose listings showed no article
+    link in the last 3 runs, or where extraction failed on most pages (the site has changed).
 
     \b
     Example:
@@ -301,10 +431,20 @@ def status(limit: int, db_path: Path) -> None:
 
     with Archive(db_path) as archive:
         runs = archive.recent_runs(limit)
+        health = archive.site_health()
+        waiting = archive.frontier_count()
     keys = ["new", "updated", "unchanged", "duplicates", "errors", "requests"]
     rows = [[r["id"], (r["started_at"] or "")[:16].replace("T", " "), r["spider"], r["status"],
              *(r[k] or 0 for k in keys)] for r in runs]
     print_table(rows, ["run", "started", "spider", "status", *keys])
+    if health:
+        click.echo("")
+        site_rows = [[slug, h["run_id"], (h["started_at"] or "")[:16].replace("T", " "), h["status"], h["new"],
+                      h["gained"], h["errors"], "; ".join(h["warnings"])] for slug, h in sorted(health.items())]
+        print_table(site_rows, ["site", "last run", "started", "status", "new", "gained (3 runs)", "errors",
+                                "warning"])
+    if waiting:
+        click.echo(f"\n{waiting} discovered article URLs wait in the frontier for the next run")
 
 
 if __name__ == "__main__":

@@ -106,6 +106,171 @@ def m001_initial(db: Database) -> None:
         db[table].create_index(columns)
 
 
+# Province denormalised into articles (for facets and export), kept right by triggers so no
+# writer has to know: an article takes its site's provinces; a site's new provinces reach its
+# articles. The WHEN clauses keep a registry sync (which rewrites every site row) cheap.
+_PROVINCE_OF_SITE = """
+    province = (SELECT nullif(s.province, '') FROM sites s WHERE s.slug = new.site),
+    province_2025 = (SELECT nullif(s.province_2025, '') FROM sites s WHERE s.slug = new.site)
+"""
+PROVINCE_SQL = f"""
+CREATE TRIGGER articles_province_insert AFTER INSERT ON articles BEGIN
+    UPDATE articles SET {_PROVINCE_OF_SITE} WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER articles_province_site AFTER UPDATE OF site ON articles
+WHEN old.site IS NOT new.site BEGIN
+    UPDATE articles SET {_PROVINCE_OF_SITE} WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER sites_province_insert AFTER INSERT ON sites BEGIN
+    UPDATE articles SET province = nullif(new.province, ''), province_2025 = nullif(new.province_2025, '')
+    WHERE site = new.slug;
+END;
+CREATE TRIGGER sites_province_update AFTER UPDATE OF province, province_2025 ON sites
+WHEN old.province IS NOT new.province OR old.province_2025 IS NOT new.province_2025 BEGIN
+    UPDATE articles SET province = nullif(new.province, ''), province_2025 = nullif(new.province_2025, '')
+    WHERE site = new.slug;
+END;
+"""
+
+
+@migrations()
+def m002_article_province(db: Database) -> None:
+    """Articles carry their site's province (before and after the 2025 merger), for facets and export."""
+    db["articles"].add_column("province", str)
+    db["articles"].add_column("province_2025", str)
+    db.execute(
+        "UPDATE articles SET "
+        "province = (SELECT nullif(s.province, '') FROM sites s WHERE s.slug = articles.site), "
+        "province_2025 = (SELECT nullif(s.province_2025, '') FROM sites s WHERE s.slug = articles.site)"
+    )
+    db.executescript(PROVINCE_SQL)
+    db["articles"].create_index(["province", "published_at"])
+    db["articles"].create_index(["province_2025"])
+
+
+@migrations()
+def m003_stories_revisions_gone(db: Database) -> None:
+    """Stories grouping copies of one text, LSH band keys, body hashes, gone pages, kept history."""
+    db["stories"].create(
+        {
+            "id": int, "canonical_article_id": str, "title": str, "published_at": str,
+            "copies": int, "sites": int, "created_at": str, "updated_at": str,
+        },
+        pk="id",
+    )
+    for column, kind in [("story_id", int), ("story_match", str), ("story_score", float),
+                         ("body_hash", str), ("gone_at", str), ("near_indexed", int)]:
+        db["articles"].add_column(column, kind)
+    # Every article present before stories existed starts as a story of its own; the store
+    # matches these against each other (and fills body_hash) the next time it opens for writing.
+    db.execute(
+        "insert into stories (id, canonical_article_id, title, published_at, copies, sites, created_at, updated_at) "
+        "select rowid, id, title, published_at, 1, 1, first_seen, first_seen from articles"
+    )
+    db.execute("update articles set story_id = rowid, story_match = 'first', near_indexed = 0")
+    db.execute(
+        "CREATE TABLE minhash_bands (key INTEGER NOT NULL, article_id TEXT NOT NULL, "
+        "PRIMARY KEY (key, article_id)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_articles_near_pending ON articles (published_at) WHERE near_indexed = 0")
+    db["articles"].create_index(["story_id"])
+    db["articles"].create_index(["body_hash"])
+    db["stories"].create_index(["published_at"])
+    # History is kept: revisions can be added, never changed or removed.
+    db.executescript(
+        """
+        CREATE TRIGGER article_versions_no_update BEFORE UPDATE ON article_versions BEGIN
+            SELECT RAISE(ABORT, 'article_versions is history: revisions are never rewritten');
+        END;
+        CREATE TRIGGER article_versions_no_delete BEFORE DELETE ON article_versions BEGIN
+            SELECT RAISE(ABORT, 'article_versions is history: revisions are never deleted');
+        END;
+        """
+    )
+
+
+@migrations()
+def m004_crawl_state_relevance_warc(db: Database) -> None:
+    """Incremental crawl state (frontier, per-URL validators), reform relevance, WARC pointers, per-site run figures."""
+    db["frontier"].create(
+        {
+            "url": str, "site": str, "found_on": str, "category": str, "reform": int, "kind": str,
+            "discovered_at": str, "run_id": int, "attempts": int,
+        },
+        pk="url",
+        defaults={"reform": 0, "attempts": 0, "kind": "article"},
+    )
+    db["frontier"].create_index(["site"])
+    db["fetch_state"].create(
+        {
+            "url": str, "site": str, "kind": str, "listing_key": str, "etag": str, "last_modified": str,
+            "walk_complete": int, "http_status": int, "checked_at": str,
+        },
+        pk="url",
+        defaults={"walk_complete": 0},
+    )
+    db["fetch_state"].create_index(["site", "kind"])
+    db["fetch_state"].create_index(["listing_key"])
+    for column, kind in [("relevance", float), ("warc_file", str), ("warc_offset", int), ("warc_length", int)]:
+        db["articles"].add_column(column, kind)
+    db["articles"].create_index(["relevance"])
+    db["articles"].create_index(["site", "last_seen"])
+    for column, kind in [("requests", int), ("responses", int), ("bytes", int), ("links", int), ("not_modified", int), ("status", str),
+                         ("note", str)]:
+        db["crawl_run_sites"].add_column(column, kind)
+    db["crawl_runs"].add_column("exit_code", int)
+    from scrapers.relevance import relevance_score
+
+    rows = list(db.query("select rowid, title, body from articles"))
+    for row in rows:
+        db.execute("update articles set relevance = ? where rowid = ?",
+                   [relevance_score(row["title"], row["body"]), row["rowid"]])
+
+
 def apply(db: Database) -> None:
     """Bring ``db`` up to the current schema (safe to call on every open)."""
     migrations.apply(db)
+
+
+# Attached documents (PDF, DOC, DOCX; spreadsheets recorded): one row per file (same bytes
+# linked from many articles or URLs stored once, keyed by sha256, else by URL), a link table,
+# and full-text search over the text as stored plus a folded copy (written by archive/attachments.py).
+ATTACHMENTS_FTS_SQL = """
+CREATE VIRTUAL TABLE attachments_fts USING fts5(
+    title, text, title_folded, text_folded,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER attachments_fts_delete AFTER DELETE ON attachments BEGIN
+    DELETE FROM attachments_fts WHERE rowid = old.id;
+END;
+"""
+
+
+@migrations()
+def m005_attachments(db: Database) -> None:
+    """Attached documents with their text and official-document fields, linked to articles, searchable."""
+    db["attachments"].create(
+        {
+            "id": int, "url": str, "sha256": str, "article_id": str, "name": str, "type": str,
+            "content_type": str, "size": int, "pages": int, "text": str, "word_count": int,
+            "agency": str, "number": str, "place": str, "doc_date": str, "doc_type": str, "title": str,
+            "signer": str, "signer_position": str, "recipients": str, "status": str, "reason": str,
+            "extractor": str, "http_status": int, "fetched_at": str, "first_seen": str,
+            "warc_file": str, "warc_offset": int, "warc_length": int,
+        },
+        pk="id",
+        not_null={"url", "status"},
+        defaults={"word_count": 0, "recipients": "[]"},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_attachments_url ON attachments (url)")
+    db.execute("CREATE UNIQUE INDEX idx_attachments_sha256 ON attachments (sha256) WHERE sha256 IS NOT NULL")
+    db["attachments"].create_index(["status"])
+    db["attachments"].create_index(["doc_type", "doc_date"])
+    db["article_attachments"].create(
+        {"article_id": str, "attachment_id": int, "url": str, "name": str, "type": str, "first_seen": str},
+        pk=("article_id", "url"),
+        foreign_keys=[("article_id", "articles", "id"), ("attachment_id", "attachments", "id")],
+    )
+    db["article_attachments"].create_index(["attachment_id"])
+    db["article_attachments"].create_index(["url"])
+    db.executescript(ATTACHMENTS_FTS_SQL)

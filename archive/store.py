@@ -14,10 +14,14 @@ from archive import migrations
 from archive.clock import now_iso, to_vn_iso
 from archive.keys import article_id, content_hash
 from archive.reform import names_reform, under_listing
+from archive.crawlstate import CrawlStateMixin
 from archive.runs import RunsMixin
+from archive.stories import StoriesMixin
 from scrapers.extract.text import fold
-from scrapers.items import Article
+from scrapers.items import Article, CrawlError
 from scrapers.registry import Site
+from scrapers.relevance import relevance_score
+from scrapers.urls import canonical_url, identity_url
 
 # Article fields compared to decide between "unchanged" and "updated".
 _COMPARED = (
@@ -41,7 +45,7 @@ def open_database(db: Database | str | Path) -> Database:
 
 def article_row(article: Article, *, reform: bool) -> dict[str, Any]:
     """The `articles` row of an Article (without the first_seen/last_seen bookkeeping)."""
-    canonical = article.canonical_url or article.url
+    canonical = identity_url(article.url, article.canonical_url)
     published = to_vn_iso(article.published_at)
     return {
         "id": article_id(canonical),
@@ -64,6 +68,7 @@ def article_row(article: Article, *, reform: bool) -> dict[str, Any]:
         "word_count": article.word_count,
         "method": article.method,
         "reform": int(reform),
+        "relevance": relevance_score(article.title, article.body),
         "found_on": article.found_on,
         "content_hash": content_hash(article.title, article.body),
         "http_status": article.http_status,
@@ -75,7 +80,7 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, dict) else asdict(value)
 
 
-class Archive(RunsMixin):
+class Archive(StoriesMixin, RunsMixin, CrawlStateMixin):
     """The reformnews SQLite archive (migrations are applied on open)."""
 
     def __init__(self, db: Database | str | Path) -> None:
@@ -164,9 +169,11 @@ class Archive(RunsMixin):
             raise ValueError(f"article without a site: {article.url}")
         row = article_row(article, reform=self._is_reform(article))
         now = now_iso()
+        self._index_pending_once()
         with self.db.atomic():
-            old = self._one("select rowid, * from articles where id = ?", [row["id"]])
+            old = self._existing(row, article.url)
             if old is not None:
+                row["id"], row["canonical_url"] = old["id"], old["canonical_url"]
                 return self._update_existing(old, row, now)
             twin = self._one(
                 "select id from articles where site = ? and content_hash = ?",
@@ -180,7 +187,19 @@ class Archive(RunsMixin):
             marks = ", ".join("?" for _ in row)
             cursor = self.db.execute(f"insert into articles ({columns}) values ({marks})", list(row.values()))
             self._index(cursor.lastrowid, row)
+            self.place_in_story(row)
         return "new"
+
+    def _existing(self, row: dict[str, Any], url: str) -> dict[str, Any] | None:
+        """The stored article this row is: by id, else by its page URL (rows keyed before URLs
+        were canonicalised, or a page whose rel=canonical changed)."""
+        old = self._one("select rowid, * from articles where id = ?", [row["id"]])
+        if old is not None:
+            return old
+        urls = list(dict.fromkeys([url, row["url"], row["canonical_url"]]))
+        marks = ", ".join("?" for _ in urls)
+        return self._one(f"select rowid, * from articles where site = ? and (url in ({marks}) "
+                         f"or canonical_url in ({marks})) limit 1", [row["site"], *urls, *urls])
 
     def _update_existing(self, old: dict[str, Any], row: dict[str, Any], now: str) -> str:
         reform = max(int(old["reform"] or 0), row["reform"])
@@ -188,9 +207,9 @@ class Archive(RunsMixin):
             if row["url"] != old["url"]:
                 self._note_alias(row["url"], row["site"], old["id"], now)
             self.db.execute(
-                "update articles set last_seen = ?, reform = ?, "
+                "update articles set last_seen = ?, reform = ?, gone_at = null, relevance = ?, "
                 "found_on = coalesce(nullif(found_on, ''), ?) where id = ?",
-                [now, reform, row["found_on"], row["id"]],
+                [now, reform, row["relevance"], row["found_on"], row["id"]],
             )
             return "unchanged"
         if old["content_hash"] != row["content_hash"]:
@@ -202,13 +221,15 @@ class Archive(RunsMixin):
             )
         if row["url"] != old["url"]:  # the same canonical article reached by another URL
             self._note_alias(row["url"], row["site"], old["id"], now)
-        row = {**row, "url": old["url"], "reform": reform, "last_seen": now}
+        row = {**row, "url": old["url"], "reform": reform, "last_seen": now, "gone_at": None}
         row["found_on"] = old["found_on"] or row["found_on"]
         assignments = ", ".join(f"{k} = ?" for k in row if k != "id")
         values = [v for k, v in row.items() if k != "id"]
         self.db.execute(f"update articles set {assignments} where id = ?", [*values, row["id"]])
         self.db.execute("delete from articles_fts where rowid = ?", [old["rowid"]])
         self._index(old["rowid"], row)
+        if old["content_hash"] != row["content_hash"]:
+            self.reindex_revision(old["id"], old["body"], row["body"])
         return "updated"
 
     def _index(self, rowid: int, row: dict[str, Any]) -> None:
@@ -227,12 +248,35 @@ class Archive(RunsMixin):
 
     def note_duplicate(self, url: str, site: str, original_url: str) -> None:
         """Remember that ``url`` shows the same article as ``original_url`` (a dedupe drop)."""
+        canonical = canonical_url(original_url)
         target = self._one(
-            "select id from articles where canonical_url = ? or url = ? limit 1", [original_url, original_url]
+            "select id from articles where canonical_url in (?, ?) or url = ? limit 1",
+            [canonical, original_url, original_url],
         )
         if target is not None and url != original_url:
             with self.db.atomic():
                 self._note_alias(url, site, target["id"], now_iso())
+
+    def record_error(self, run_id: int | None, error: CrawlError) -> None:
+        """Write a crawl error; a 404 or 410 of an archived article marks it gone (never deleted)."""
+        super().record_error(run_id, error)
+        if error.http_status in (404, 410):
+            self.mark_gone(error.url)
+
+    def mark_gone(self, url: str, when: str | None = None) -> str | None:
+        """Mark the article at ``url`` (any spelling of it) gone since ``when``; return its id."""
+        urls = list(dict.fromkeys([url, canonical_url(url)]))
+        marks = ", ".join("?" for _ in urls)
+        target = self._one(
+            f"select id from articles where url in ({marks}) or canonical_url in ({marks}) "
+            f"union select article_id as id from article_aliases where url in ({marks}) limit 1",
+            [*urls, *urls, *urls],
+        )
+        if target is None:
+            return None
+        self.db.execute("update articles set gone_at = coalesce(gone_at, ?) where id = ?",
+                        [when or now_iso(), target["id"]])
+        return target["id"]
 
     def rebuild_search(self) -> None:
         """Rebuild the full-text index from the articles table."""
