@@ -255,8 +255,8 @@ def test_author_lines(line: str, author: str) -> None:
     assert split_author(line) == author
 
 
-@pytest.mark.parametrize("line", PARAGRAPHS + ["Kết quả cụ thể như sau:"])
-def test_prose_is_not_an_author(line: str) -> None:
+@pytest.mark.parametrize("line", PARAGRAPHS + ["Kết quả cụ thể như sau:", "Email", "Facebook", "Zalo", "In"])
+def test_prose_and_share_buttons_are_not_an_author(line: str) -> None:
     assert split_author(line) is None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scrapers.extract.chrome import is_chrome_phrase
+
 _SOURCE = re.compile(r"^\(?\s*(?:nguồn(?:\s+tin)?|theo|trích nguồn)\s*[:\-]?\s*(.{2,120}?)\s*\)?\.?$", re.I)
 _URL_LINE = re.compile(r"^\(?\s*(https?://\S+|www\.\S+)\s*\)?$", re.I)
 _LABELLED = re.compile(
@@ -34,9 +36,9 @@ def split_source(line: str) -> str | None:
 
 
 def split_author(line: str) -> str | None:
-    """The author named by a byline line, else None."""
+    """The author named by a byline line, else None (share/print words are never a name)."""
     line = line.strip()
-    if len(line) > 70 or re.search(r"\d{3,}", line):
+    if len(line) > 70 or re.search(r"\d{3,}", line) or is_chrome_phrase(line):
         return None
     match = _LABELLED.match(line)
     if match:

@@ -117,6 +117,12 @@ def is_chrome_line(line: str, extra: re.Pattern[str] | None = None) -> bool:
     return not residue(line, extra)
 
 
+def is_chrome_phrase(line: str) -> bool:
+    """True when the whole of ``line`` is one chrome phrase ("Email", "Chia sẻ", "Facebook")."""
+    folded = fold(line).strip()
+    return bool(folded) and vocabulary().phrases.fullmatch(folded) is not None
+
+
 def is_end_marker(line: str) -> bool:
     """True when ``line`` is a related-list heading such as "Các tin khác" that ends the body."""
     if len(line) > 60:
