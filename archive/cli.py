@@ -23,7 +23,9 @@ class CleanErrors(click.Group):
         except KeyboardInterrupt:
             raise click.Abort() from None
         except Exception as exc:  # noqa: BLE001 - the user gets the message, not the stack
-            message = str(exc) or type(exc).__name__
+            from archive.safety import storage_problem
+
+            message = storage_problem(exc) or str(exc) or type(exc).__name__
             if isinstance(exc, (KeyError, FileNotFoundError)) and exc.args:
                 message = str(exc.args[-1]) if isinstance(exc, FileNotFoundError) else str(exc.args[0])
             raise click.ClickException(message.splitlines()[0] if message else type(exc).__name__) from None

@@ -11,6 +11,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from w3lib.url import safe_url_string
 
 from archive.store import Archive
 from scrapers.extract import extract_article, looks_like_article
@@ -28,7 +29,11 @@ def page_links(response: Response) -> list[str]:
         href = href.strip()
         if not href or href.lower().startswith(_SKIPPED_SCHEMES):
             continue
-        url = urldefrag(response.urljoin(href))[0]
+        try:
+            url = urldefrag(response.urljoin(href))[0]
+            safe_url_string(url)  # what scrapy.Request does: raises for "http://[::1", ":99999"
+        except ValueError:
+            continue  # a malformed link costs only itself, not the rest of the page
         if urlsplit(url).scheme in ("http", "https"):
             seen.setdefault(url, None)
     return list(seen)

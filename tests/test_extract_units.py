@@ -68,6 +68,12 @@ def test_http_header_charset_wins_over_meta() -> None:
     assert article.title == TITLE
 
 
+def test_a_header_that_lies_about_utf8_is_not_believed() -> None:
+    raw = cp1258(page(charset="windows-1258"))
+    article = extract_article(raw, "https://example.gov.vn/a", headers={"Content-Type": "text/html; charset=utf-8"})
+    assert article.title == TITLE
+
+
 def test_missing_charset_is_detected() -> None:
     raw = page(charset=None).encode("utf-8")
     assert extract_article(raw, "https://example.gov.vn/a").title == TITLE

@@ -51,6 +51,8 @@ def sniff_charset(body: bytes, headers: Mapping[str, str] | None = None) -> str:
         return "utf-16"
     match = _HEADER_CHARSET.search(_header(headers, "content-type"))
     codec = _codec(match.group(1)) if match else None
+    if codec == "utf-8" and not body[:500_000].isascii() and not _is_utf8_text(body):
+        codec = None  # the header says UTF-8 but the bytes are not: ask the page and the bytes instead
     if codec is None:
         head = body[:4096]
         found = _META_CHARSET.search(head) or _XML_DECL.search(head)

@@ -42,10 +42,18 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.retry.BackoffRetryMiddleware": 550,
     "scrapers.middlewares.private.PrivateAddressMiddleware": 50,
+    # Hostile pages become crawl errors with a reason: soft 404s, login walls, binary data, huge
+    # pages (580); charsets that lie (585); redirect loops, off-site and private redirects (610);
+    # the last failure's reason once retries are used up (545).
+    "scrapers.middlewares.faults.FaultReasonsMiddleware": 545,
+    "scrapers.middlewares.soft404.HostilePageMiddleware": 580,
+    "scrapers.middlewares.charset.CharsetRepairMiddleware": 585,
+    "scrapers.middlewares.faults.RedirectGuardMiddleware": 610,
     "scrapers.middlewares.sitestats.SiteStatsMiddleware": 940,
     "scrapers.middlewares.warc.WarcWriterMiddleware": 950,
 }
 EXTENSIONS = {
+    "scrapers.middlewares.diskguard.ArchiveWriteGuard": 100,
     "scrapers.extensions.crawlstate.CrawlStateExtension": 500,
 }
 
@@ -65,6 +73,7 @@ WARC_DIR = os.environ.get("REFORMNEWS_WARC_DIR", "")
 WARC_MAX_BYTES = 1024 ** 3
 
 ITEM_PIPELINES = {
+    "scrapers.middlewares.faults.FaultReasonPipeline": 50,
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.template.TemplatePipeline": 150,
     "pipelines.validate.ValidatePipeline": 200,
