@@ -105,13 +105,18 @@ def test_home_page_shows_the_archive_at_a_glance(server: str, page: object) -> N
 def test_search_without_tone_marks_then_read_the_article(server: str, page: object,
                                                          tmp_path_factory: pytest.TempPathFactory) -> None:
     page.goto(server + "/")
-    page.fill("input[name=_search]", "cai cach hanh chinh")
-    page.press("input[name=_search]", "Enter")
+    page.fill("input[name=q]", "cai cach hanh chinh")
+    page.press("input[name=q]", "Enter")
     page.wait_for_load_state()
-    assert "_search=cai+cach+hanh+chinh" in page.url
-    results = page.locator("table.rows-and-columns tbody tr")
+    assert "/-/search?q=cai+cach+hanh+chinh" in page.url
+    results = page.locator("ol.rn-results li")
     assert results.count() >= 5
-    assert "Đà Nẵng: sơ kết công tác cải cách hành chính" in page.locator("table.rows-and-columns").inner_text()
+    assert "Đà Nẵng: sơ kết công tác cải cách hành chính" in page.locator("ol.rn-results").inner_text()
+    assert page.locator("ol.rn-results mark").count() >= 4  # the snippet's matched words
+    page.click("text=Tìm trong bảng")  # the table search stays available, with the same words
+    page.wait_for_load_state()
+    assert "_search=cai%20cach%20hanh%20chinh" in page.url
+    assert page.locator("table.rows-and-columns tbody tr").count() >= 5
 
     page.goto(server + "/")
     page.click("text=Đà Nẵng: sơ kết công tác cải cách hành chính 6 tháng đầu năm 2024")

@@ -42,7 +42,8 @@ def article_id(db_path: Path, url: str) -> str:
 
 def test_home_page_shows_the_archive_at_a_glance(db_path: Path) -> None:
     html = page(db_path, "/")
-    assert 'action="/archive/articles"' in html and 'name="_search"' in html
+    assert 'action="/-/search"' in html and 'name="q"' in html  # the fast search (tests/test_search.py)
+    assert 'href="/archive/articles"' in html  # the table search, with facets
     assert "33</strong> tin bài" in html and "20</strong> tin CCHC" in html
     assert html.count('class="bar"') >= 24  # one bar per month, 2023-01 to 2025-12
     assert "Đà Nẵng: sơ kết công tác cải cách hành chính" in html  # latest reform news
