@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archive.clock import now_iso
@@ -168,3 +170,19 @@ class CrawlStateMixin:
                      int(figures.get("bytes", 0)), int(figures.get("links", 0)), int(figures.get("not_modified", 0)), figures.get("status", "ok"),
                      figures.get("note")],
                 )
+
+
+def run_progress(db_path: str | Path, run_id: int, started_at: str) -> dict[str, int] | None:
+    """New articles, queued URLs and errors of a running crawl, read without locking; None if unreadable."""
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+        try:
+            return {
+                "new": conn.execute("select count(*) from articles where first_seen >= ?", [started_at]).fetchone()[0],
+                "queued": conn.execute("select count(*) from frontier").fetchone()[0],
+                "errors": conn.execute("select count(*) from crawl_errors where run_id = ?", [run_id]).fetchone()[0],
+            }
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import sqlite3
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import IO
+
+from archive.crawlstate import run_progress
 
 LOG_MAX_BYTES = 10 * 1024 * 1024
 LOG_BACKUPS = 5
@@ -55,19 +56,13 @@ class Progress:
         self.began = time.monotonic()
 
     def line(self) -> str:
-        """The current progress line."""
-        try:
-            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=1)
-            try:
-                new = conn.execute("select count(*) from articles where first_seen >= ?", [self.started_at]).fetchone()[0]
-                waiting = conn.execute("select count(*) from frontier").fetchone()[0]
-                errors = conn.execute("select count(*) from crawl_errors where run_id = ?", [self.run_id]).fetchone()[0]
-            finally:
-                conn.close()
-        except sqlite3.Error:
+        """The current progress line (empty while the archive cannot be read)."""
+        counts = run_progress(self.db_path, self.run_id, self.started_at)
+        if counts is None:
             return ""
         elapsed = int(time.monotonic() - self.began)
-        return f"run {self.run_id}: {new} new articles, {waiting} queued, {errors} errors, {elapsed}s"
+        return (f"run {self.run_id}: {counts['new']} new articles, {counts['queued']} queued, "
+                f"{counts['errors']} errors, {elapsed}s")
 
     def run(self) -> None:
         """Redraw until stopped."""

@@ -207,3 +207,13 @@ def test_polite_settings():
     assert "reformnews" in settings.get("USER_AGENT") and "https://" in settings.get("USER_AGENT")
     assert settings.getint("DOWNLOAD_MAXSIZE") > 0 and settings.getint("DEPTH_LIMIT") > 0
     assert not settings.getbool("HTTPCACHE_ENABLED") and not settings.getbool("ALLOW_PRIVATE_ADDRESSES")
+
+
+def test_progress_line_counts_what_the_run_archived(demo_crawl):
+    from spiders.progress import Progress
+
+    db_path, summary = demo_crawl
+    line = Progress(db_path, summary.run_id, "0000").line()
+    total = sqlite_utils.Database(db_path)["articles"].count
+    assert line.startswith(f"run {summary.run_id}: {total} new articles, 0 queued, ")
+    assert Progress(db_path.parent / "missing.db", 1, "0000").line() == ""
