@@ -419,7 +419,7 @@ RELIABILITY_MIDDLEWARES = {
     "scrapers.middlewares.soft404.HostilePageMiddleware": 580,
     "scrapers.middlewares.faults.FaultReasonsMiddleware": 545,
 }
-RELIABILITY_PIPELINES = {"scrapers.middlewares.faults.FaultReasonPipeline": 50}
+RELIABILITY_PIPELINES = {"pipelines.faults.FaultReasonPipeline": 50}
 RELIABILITY_EXTENSIONS = {"scrapers.middlewares.diskguard.ArchiveWriteGuard": 100}
 
 

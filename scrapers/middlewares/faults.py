@@ -209,21 +209,3 @@ def improve(error: CrawlError, notes: dict[str, tuple[str, str, int | None]]) ->
             error.kind = kind or error.kind
             return error
     return error
-
-
-class FaultReasonPipeline:
-    """Item pipeline (before the archive's): CrawlError items get the reason their URL's fault noted."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "FaultReasonPipeline":
-        """Built by Scrapy."""
-        return cls(crawler)
-
-    def process_item(self, item: Any) -> Any:
-        """Rewrite a CrawlError's reason; other items pass untouched."""
-        if isinstance(item, CrawlError):
-            return improve(item, ledger(self.crawler))
-        return item

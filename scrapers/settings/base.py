@@ -73,7 +73,7 @@ WARC_DIR = os.environ.get("REFORMNEWS_WARC_DIR", "")
 WARC_MAX_BYTES = 1024 ** 3
 
 ITEM_PIPELINES = {
-    "scrapers.middlewares.faults.FaultReasonPipeline": 50,
+    "pipelines.faults.FaultReasonPipeline": 50,
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.template.TemplatePipeline": 150,
     "pipelines.validate.ValidatePipeline": 200,
