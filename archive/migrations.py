@@ -274,3 +274,26 @@ def m005_attachments(db: Database) -> None:
     db["article_attachments"].create_index(["attachment_id"])
     db["article_attachments"].create_index(["url"])
     db.executescript(ATTACHMENTS_FTS_SQL)
+
+
+@migrations()
+def m006_band_keys_by_rowid(db: Database) -> None:
+    """LSH band keys point at the article's rowid (an integer, as the full-text index does) instead
+    of its text id: a smaller table and cheaper lookups; a small table takes new keys first. The
+    keys themselves are unchanged (the scheme in archive_meta stays valid)."""
+    db.execute(
+        "CREATE TABLE minhash_bands_new (key INTEGER NOT NULL, article INTEGER NOT NULL, "
+        "PRIMARY KEY (key, article)) WITHOUT ROWID"
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO minhash_bands_new (key, article) "
+        "SELECT b.key, a.rowid FROM minhash_bands b JOIN articles a ON a.id = b.article_id ORDER BY 1, 2"
+    )
+    db.execute("DROP TABLE minhash_bands")
+    db.execute("ALTER TABLE minhash_bands_new RENAME TO minhash_bands")
+    # New keys land in a small table first, merged into the large one in key order when full
+    # (archive.neardup.BandIndex): random keys inserted straight into a large B-tree cost a page each.
+    db.execute(
+        "CREATE TABLE minhash_bands_recent (key INTEGER NOT NULL, article INTEGER NOT NULL, "
+        "PRIMARY KEY (key, article)) WITHOUT ROWID"
+    )

@@ -3,7 +3,7 @@
 A body is folded (``scrapers.extract.text.fold``, word by word through a cache), cut into
 3-syllable shingles and sketched with datasketch's MinHash (128 permutations). The signature is cut into the bands that
 datasketch's ``MinHashLSH`` chooses for :data:`LSH_THRESHOLD`; each band becomes one 64-bit key
-in the ``minhash_bands`` table, so a new article is matched against the whole archive between
+in the ``minhash_bands`` table (band key → the article's rowid), so a new article is matched against the whole archive between
 cron runs. A candidate is a copy only when the texts really agree (``archive.verify``).
 
 datasketch changed its hash scheme in 2.0: the version is pinned, and :data:`SCHEME` is stored
@@ -12,9 +12,12 @@ in ``archive_meta`` so that a future change can rebuild the keys instead of sile
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 import zlib
+from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
 from dataclasses import dataclass
@@ -25,7 +28,9 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from datasketch.minhash import _fmix  # the scheme's pre-mix (datasketch pinned to 2.0.0)
 
-from scrapers.extract.text import fold
+from scrapers.extract.text import _SPACE_TABLE, fold
+
+_SPACE_TABLE_CHARS = [chr(c) for c in _SPACE_TABLE]
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -55,16 +60,74 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 _WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=200_000)
-def _word_ids(word: str) -> tuple[int, ...]:
-    """64-bit ids of the folded syllables of one lower-case word (cached: the vocabulary is small)."""
-    return tuple(zlib.crc32(s.encode()) | (zlib.adler32(s.encode()) << 32) for s in fold(word).split())
+class _Tokens(dict):
+    """A whitespace-separated token (lower case) -> the ids of its words' folded syllables; a
+    plain dict, so a hit costs no Python call. ``\\w+`` never spans whitespace, so the words of a
+    text are the words of its tokens, in order."""
+
+    def __missing__(self, token: str) -> tuple[int, ...]:
+        if len(self) > 500_000:
+            self.clear()
+            _FOLDED.clear()
+        folds = [fold(word) for word in _WORD.findall(token)]
+        ids = tuple(zlib.crc32(s.encode()) | (zlib.adler32(s.encode()) << 32) for f in folds for s in f.split())
+        self[token] = ids
+        _FOLDED[token] = " ".join(folds) if all(folds) else "  "  # an empty fold: analyse falls back
+        return ids
+
+
+class _Folded(dict):  # token -> its words' folds joined ("" for a token without words)
+    def __missing__(self, token: str) -> str:
+        _IDS[token]
+        return self[token]
+
+
+_IDS = _Tokens()
+_FOLDED = _Folded()
+_word_ids = _IDS.__getitem__
+
+
+def member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_set)`` for a sorted set (a shingle set), by binary search."""
+    if not len(sorted_set) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_set, values)
+    at[at == len(sorted_set)] = 0
+    return sorted_set[at] == values
+
+
+_RISKY: list[frozenset[str]] = []
+
+
+def _risky() -> frozenset[str]:
+    """Characters after which folding word by word could differ from folding the whole text:
+    the spaces and invisible characters that ``fold`` rewrites, and every combining mark (NFC
+    composes the tone marks of Vietnamese; a mark left loose is rare)."""
+    if not _RISKY:
+        marks = (chr(c) for c in range(0x300, 0x110000) if unicodedata.combining(chr(c)))
+        _RISKY.append(frozenset(chain(marks, _SPACE_TABLE_CHARS)))
+    return _RISKY[0]
+
+
+def analyse(body: str) -> tuple[list[int], str]:
+    """``(syllable_ids(body), fold(body))`` in one pass over the words (each folded once, cached).
+
+    The folded text is ``fold(body)`` exactly: the words' folds joined when the text has no
+    character that folding the whole text treats differently (checked), else ``fold`` itself.
+    """
+    text = unicodedata.normalize("NFC", body).lower()
+    tokens = text.split()
+    ids = list(chain.from_iterable(map(_word_ids, tokens)))
+    folded = " ".join(filter(None, map(_FOLDED.__getitem__, tokens)))
+    if not _risky().isdisjoint(text) or "  " in folded or folded[:1] == " " or folded[-1:] == " ":
+        return ids, fold(body)
+    return ids, folded
 
 
 def syllable_ids(body: str) -> list[int]:
     """The ids of ``fold(body).split()``, computed word by word through a cache."""
-    words = _WORD.findall(unicodedata.normalize("NFC", body).lower())
-    return list(chain.from_iterable(map(_word_ids, words)))
+    tokens = unicodedata.normalize("NFC", body).lower().split()
+    return list(chain.from_iterable(map(_word_ids, tokens)))
 
 
 def _splitmix(values: np.ndarray) -> np.ndarray:
@@ -75,17 +138,28 @@ def _splitmix(values: np.ndarray) -> np.ndarray:
         return z ^ (z >> np.uint64(31))
 
 
+def unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-d array (sorted, then the repeats dropped: faster on small arrays)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def shingles(body: str) -> np.ndarray:
     """Sorted unique 64-bit hashes of the SHINGLE-syllable shingles of the folded body."""
-    return np.unique(shingle_sequence(body))
+    return unique(shingle_sequence(body))
 
 
 def shingle_sequence(body: str, words: list[int] | None = None) -> np.ndarray:
     """The 64-bit hashes of the body's SHINGLE-syllable shingles, in text order."""
     words = syllable_ids(body) if words is None else words
-    if not words:
+    if not len(words):
         return np.zeros(0, dtype=np.uint64)
-    ids = np.array(words, dtype=np.uint64)
+    ids = np.asarray(words, dtype=np.uint64)
     if len(ids) < SHINGLE:
         ids = np.concatenate([ids, np.zeros(SHINGLE - len(ids), dtype=np.uint64)])
     n = len(ids) - SHINGLE + 1
@@ -120,14 +194,21 @@ def band_keys(minhash: MinHash) -> list[int]:
     return key.view(np.int64).tolist()
 
 
+def body_hash(folded: str) -> str:
+    """The exact-copy key of a folded body (``archive.stories.body_hash`` of the body)."""
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass
 class Sketch:
-    """What the index needs of one body: its shingles (set and text order) and its band keys."""
+    """What the index needs of one body: its shingles (set and text order), its band keys and
+    its exact-copy key (``stories.body_hash``)."""
 
     shingles: np.ndarray
     sequence: np.ndarray
     keys: list[int]
     body: str = ""
+    hashed: str = ""
 
     @property
     def matchable(self) -> bool:
@@ -136,41 +217,102 @@ class Sketch:
 
 
 def sketch(body: str, words: list[int] | None = None) -> Sketch:
-    """Shingles and band keys of a body (``words``: its syllable_ids, when already computed)."""
+    """Shingles, band keys and body hash of a body (``words``: its syllable_ids, when already computed)."""
+    if words is None:
+        words, folded = analyse(body)
+        hashed = body_hash(folded)
+    else:
+        hashed = ""
     sequence = shingle_sequence(body, words)
-    shingle_set = np.unique(sequence)
+    shingle_set = unique(sequence)
     keys = band_keys(signature(shingle_set)) if len(shingle_set) >= MIN_SHINGLES else []
-    return Sketch(shingle_set, sequence, keys, body)
+    return Sketch(shingle_set, sequence, keys, body, hashed)
 
 
 class BandIndex:
-    """The ``minhash_bands`` table: band key → article ids, queried for candidates."""
+    """Band key → article (its ``articles`` rowid), queried for candidates.
+
+    Two tables, as a log-structured index: new keys go to the small ``minhash_bands_recent``
+    (its pages stay in the cache, so an insert is cheap), which is merged in key order into the
+    large ``minhash_bands`` once it holds :data:`MERGE_ROWS` rows. Inserting random 64-bit keys
+    straight into a large B-tree dirties one page per key, and every page is written again at
+    each commit. Lookups read both tables.
+    """
+
+    MERGE_ROWS = 1_500_000
+    TABLES = ("minhash_bands", "minhash_bands_recent")
 
     def __init__(self, db: "Database") -> None:
         self.db = db
 
-    def candidates(self, keys: Iterable[int], exclude: str = "") -> list[str]:
-        """Article ids sharing at least one band key, most shared bands first."""
-        keys = list(keys)
-        if not keys:
-            return []
-        marks = ",".join("?" * len(keys))
-        rows = self.db.execute(
-            f"select article_id, count(*) as n from minhash_bands where key in ({marks}) "
-            "group by article_id order by n desc, article_id",
-            keys,
-        ).fetchall()
-        return [row[0] for row in rows if row[0] != exclude]
+    def lookup(self, keys: Iterable[int]) -> dict[int, list[int]]:
+        """Articles (rowids) of every stored band key among ``keys``, in one query."""
+        wanted = sorted(set(keys))
+        found: dict[int, list[int]] = {}
+        if not wanted:
+            return found
+        rows = self.db.conn.execute(
+            "select b.key, b.article from json_each(?1) j join minhash_bands b on b.key = j.value "
+            "union all select r.key, r.article from json_each(?1) j join minhash_bands_recent r on r.key = j.value",
+            [json.dumps(wanted)],
+        )
+        for key, article in rows:
+            found.setdefault(key, []).append(article)
+        return found
 
-    def add(self, article_id: str, keys: Iterable[int]) -> None:
+    def candidates(self, keys: Iterable[int], exclude: int | None = None) -> list[int]:
+        """Articles (rowids) sharing at least one band key, most shared bands first."""
+        counts = Counter(set(chain.from_iterable(  # an article in both tables counts once per key
+            ((key, a) for a in articles) for key, articles in self.lookup(keys).items())))
+        counted = Counter(a for _, a in counts)
+        counted.pop(exclude, None)
+        return sorted(counted, key=lambda a: (-counted[a], a))
+
+    def add(self, article: int, keys: Iterable[int]) -> None:
         """Index an article's band keys."""
-        self.db.conn.executemany(
-            "insert or ignore into minhash_bands (key, article_id) values (?, ?)",
-            [(k, article_id) for k in keys],
-        )
+        self.add_many((k, article) for k in keys)
 
-    def remove(self, article_id: str, keys: Iterable[int]) -> None:
+    def add_many(self, rows: Iterable[tuple[int, int]]) -> None:
+        """Index (band key, article rowid) pairs; merge the recent table when it is full."""
+        pairs = np.array(list(rows), dtype=np.int64).reshape(-1, 2)
+        self.add_arrays(pairs[:, 0], pairs[:, 1])
+
+    def add_arrays(self, keys: np.ndarray, articles: np.ndarray) -> None:
+        """Index keys[i] -> articles[i] (inserted in key order, so the B-tree is filled in order)."""
+        if not len(keys):
+            return
+        order = np.lexsort((articles, keys))
+        self.db.conn.executemany("insert or ignore into minhash_bands_recent (key, article) values (?, ?)",
+                                 zip(keys[order].tolist(), articles[order].tolist()))
+        held = int(self._meta("bands_recent_rows") or 0) + len(keys)
+        if held >= self.MERGE_ROWS:
+            self.merge()
+        else:
+            self._set_meta("bands_recent_rows", str(held))
+
+    def merge(self) -> None:
+        """Move the recent keys into the large table, in key order (each page written once)."""
+        self.db.conn.execute("insert or ignore into minhash_bands (key, article) "
+                             "select key, article from minhash_bands_recent order by key, article")
+        self.db.conn.execute("delete from minhash_bands_recent")
+        self._set_meta("bands_recent_rows", "0")
+
+    def remove(self, article: int, keys: Iterable[int]) -> None:
         """Forget an article's (old) band keys."""
-        self.db.conn.executemany(
-            "delete from minhash_bands where key = ? and article_id = ?", [(k, article_id) for k in keys]
-        )
+        pairs = [(k, article) for k in keys]
+        for table in self.TABLES:
+            self.db.conn.executemany(f"delete from {table} where key = ? and article = ?", pairs)
+
+    def clear(self) -> None:
+        """Forget every key."""
+        for table in self.TABLES:
+            self.db.conn.execute(f"delete from {table}")
+        self._set_meta("bands_recent_rows", "0")
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.conn.execute("select value from archive_meta where key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.conn.execute("insert into archive_meta (key, value) values (?, ?) "
+                             "on conflict(key) do update set value = excluded.value", [key, value])

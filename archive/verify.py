@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from archive.neardup import MIN_SHINGLES, shingles
+from archive.neardup import MIN_SHINGLES, SHINGLE, member, shingle_sequence, shingles, syllable_ids
 from scrapers.extract.text import fold
 
 JACCARD_MIN = 0.5  # a copy: shingle-set Jaccard at least this ...
@@ -35,7 +37,7 @@ def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """(Jaccard, containment of the smaller in the larger) of two shingle sets."""
     if not len(a) or not len(b):
         return 0.0, 0.0
-    common = len(np.intersect1d(a, b, assume_unique=True))
+    common = int(np.count_nonzero(member(a, b)))
     return common / (len(a) + len(b) - common), common / min(len(a), len(b))
 
 
@@ -47,26 +49,49 @@ def gap_rate(sequence: np.ndarray, other: np.ndarray) -> float:
     """
     if not len(sequence):
         return 0.0
-    shared = np.isin(sequence, other, assume_unique=False)
+    shared = member(sequence, other)
     starts = int(np.count_nonzero(~shared[1:] & shared[:-1])) + int(not shared[0])
     return 100.0 * starts / len(sequence)
 
 
 def numbers(body: str) -> frozenset[str]:
     """The figures and names a body states: numbers (years, counts, percentages, document
-    numbers) and runs of capitalised syllables (Bình Định, Nguyễn Văn Hùng)."""
+    numbers) and runs of capitalised syllables (Bình Định, Nguyễn Văn Hùng): two or more
+    capitalised words in a row within a sentence, not counting its first word (capitalised anyway)."""
     text = unicodedata.normalize("NFC", body)
-    names: set[str] = set()
-    for sentence in _SENTENCE.split(text):
-        run: list[str] = []
-        for word in _WORD.findall(sentence)[1:] + [""]:  # a sentence's first word is capitalised anyway
-            if word[:1].isupper():
-                run.append(word)
-                continue
-            if len(run) >= 2:
-                names.add("~" + fold(" ".join(run)))
-            run = []
+    names = {"~" + _fold_name(" ".join(_WORD.findall(run.group())))
+             for sentence in _SENTENCE.split(text)
+             for run in _runs().finditer(sentence, _start(sentence))}
     return frozenset(_NUMBER.findall(text)) | names
+
+
+_FIRST_WORD = re.compile(r"\W*\w+")
+_RUNS: list[re.Pattern[str]] = []
+
+
+def _start(sentence: str) -> int:
+    first = _FIRST_WORD.match(sentence)
+    return first.end() if first else len(sentence)
+
+
+def _runs() -> re.Pattern[str]:
+    """Two or more words in a row (within one sentence) whose first character is upper case."""
+    if not _RUNS:
+        upper, ranges = (c for c in range(0x110000) if chr(c).isupper()), []
+        for code in upper:
+            if ranges and code == ranges[-1][1] + 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+        cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+        word = f"(?<!\\w)[{cls}]\\w*"
+        _RUNS.append(re.compile(f"{word}(?:\\W+{word})+"))
+    return _RUNS[0]
+
+
+@lru_cache(maxsize=100_000)
+def _fold_name(name: str) -> str:
+    return fold(name)
 
 
 def figures_agree(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -88,46 +113,110 @@ class Alignment:
     inner: int
     lead: int
     trail: int
+    marks: frozenset[str] = frozenset()  # the figures and names of the matched lines
+
+
+@lru_cache(maxsize=100_000)
+def _line(line: str) -> tuple[np.ndarray, int, frozenset[str]]:
+    """One line's syllable ids, word count and figures (cached: a copy repeats its original's lines)."""
+    return np.array(syllable_ids(line), dtype=np.uint64), len(line.split()), numbers(line)
+
+
+@dataclass
+class Lines:
+    """A body's non-empty lines with their shingle sets laid end to end (``bounds``: offsets)."""
+
+    text: list[str]
+    shingles: np.ndarray
+    bounds: np.ndarray
+    words: np.ndarray
+    marks: list[frozenset[str]]
+    sequence: np.ndarray  # the whole body's shingles in text order (``shingle_sequence(body)``)
+
+
+_LINES: "OrderedDict[str, Lines]" = OrderedDict()
+
+
+def lines_of(body: str) -> Lines:
+    """The :class:`Lines` of a body (the last few hundred bodies are kept)."""
+    found = _LINES.get(body)
+    if found is not None:
+        _LINES.move_to_end(body)
+        return found
+    text = [line for line in body.splitlines() if line.strip()]
+    parts = [_line(line) for line in text]
+    # Every line's shingles in one pass: the lines' syllables end to end (a line shorter than a
+    # shingle padded with zeros, as ``shingle_sequence`` pads it), windows inside one line kept,
+    # then each line's set made unique. Equals ``shingles(line)`` line by line.
+    syllables = [p[0] for p in parts]
+    sizes = np.array([len(a) for a in syllables], dtype=np.int64)
+    whole = np.concatenate(syllables) if parts else np.zeros(0, dtype=np.uint64)  # = syllable_ids(body)
+    short = (sizes > 0) & (sizes < SHINGLE)
+    if short.any():  # pad as shingle_sequence pads a line shorter than a shingle
+        syllables = [np.concatenate([a, np.zeros(SHINGLE - len(a), dtype=np.uint64)]) if 0 < len(a) < SHINGLE else a
+                     for a in syllables]
+        sizes = np.array([len(a) for a in syllables], dtype=np.int64)
+    ids = np.concatenate(syllables) if parts else whole
+    if len(ids) >= SHINGLE:
+        windows = shingle_sequence("", ids)
+        label = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
+        inside = label[:-SHINGLE + 1] == label[SHINGLE - 1:]
+        windows, label = windows[inside], label[:-SHINGLE + 1][inside]
+        order = np.lexsort((windows, label))
+        windows, label = windows[order], label[order]
+        first = np.ones(len(windows), dtype=bool)
+        first[1:] = (windows[1:] != windows[:-1]) | (label[1:] != label[:-1])
+        windows, label = windows[first], label[first]
+    else:
+        windows, label = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    bounds = np.searchsorted(label, np.arange(len(parts) + 1), side="left")
+    found = Lines(text, windows, bounds, np.array([p[1] for p in parts], dtype=np.int64), [p[2] for p in parts],
+                  shingle_sequence("", whole))
+    _LINES[body] = found
+    if len(_LINES) > 512:
+        _LINES.popitem(last=False)
+    return found
 
 
 def align(body: str, other: np.ndarray) -> Alignment:
-    """Which lines of ``body`` mostly reappear in the shingle set ``other``."""
-    lines = [line for line in body.splitlines() if line.strip()]
-    matched = []
-    for line in lines:
-        line_shingles = shingles(line)
-        matched.append(bool(len(line_shingles)) and float(np.isin(line_shingles, other).mean()) >= 0.5)
-    kept = [line for line, ok in zip(lines, matched) if ok]
-    anchors = [i for i, ok in enumerate(matched) if ok and len(lines[i].split()) >= 8]  # not a byline
-    if not anchors:
-        return Alignment(kept, 0, 0, 0)
-    first, last = anchors[0], anchors[-1]
-
-    def long_words(indexes: range) -> int:
-        sizes = (len(lines[i].split()) for i in indexes if not matched[i])
-        return sum(n for n in sizes if n >= EDGE_LINE_WORDS)
-
-    inner = sum(len(lines[i].split()) for i in range(first, last + 1) if not matched[i])
-    return Alignment(kept, inner, long_words(range(first)), long_words(range(last + 1, len(lines))))
+    """Which lines of ``body`` mostly reappear in the shingle set ``other`` (half their shingles)."""
+    lines = lines_of(body)
+    hits = np.concatenate([[0], np.cumsum(member(lines.shingles, other), dtype=np.int64)])
+    counts = np.diff(lines.bounds)
+    shared = hits[lines.bounds[1:]] - hits[lines.bounds[:-1]]
+    matched = (counts > 0) & (2 * shared >= counts)  # mean of the line's shingles found >= 0.5
+    marks = frozenset().union(*(m for m, ok in zip(lines.marks, matched) if ok))
+    kept = [line for line, ok in zip(lines.text, matched) if ok]
+    anchors = np.flatnonzero(matched & (lines.words >= 8))  # not a byline
+    if not len(anchors):
+        return Alignment(kept, 0, 0, 0, marks)
+    first, last = int(anchors[0]), int(anchors[-1])
+    unmatched = np.where(matched, 0, lines.words)
+    edge = np.where(unmatched >= EDGE_LINE_WORDS, unmatched, 0)
+    return Alignment(kept, int(unmatched[first:last + 1].sum()), int(edge[:first].sum()),
+                     int(edge[last + 1:].sum()), marks)
 
 
 def matched_marks(body: str, other: np.ndarray) -> frozenset[str]:
     """The figures and names of the lines of ``body`` that mostly reappear in ``other``
     (an added intro, a changed byline or a trimmed paragraph has no matching line)."""
-    return numbers("\n".join(align(body, other).lines))
+    return align(body, other).marks
 
 
 def same_facts(body_a: str, body_b: str, set_a: np.ndarray, set_b: np.ndarray) -> bool:
     """Whether two bodies differ only by lines added or cut at their edges (an intro, a byline,
     a trimmed end) or a caption's worth of words inside, and their matching lines state the same
-    figures and names. Two articles on one theme substitute a lead, a paragraph or a figure."""
+    figures and names. Two articles on one theme substitute a lead, a paragraph or a figure.
+
+    The figures of the matching lines are the union of each line's figures: a line is its own
+    sentence (``numbers`` splits at line ends), so this equals ``numbers`` of the joined lines."""
     a, b = align(body_a, set_b), align(body_b, set_a)
     words = min(len(body_a.split()), len(body_b.split()))
     if max(a.inner, b.inner) > max(INNER_WORDS_MAX, INNER_SHARE_MAX * words):
         return False  # whole sentences differ inside the text
     if min(a.lead, b.lead) or min(a.trail, b.trail):
         return False  # each has its own lead (or closing paragraph): rewritten, not republished
-    return figures_agree(numbers("\n".join(a.lines)), numbers("\n".join(b.lines)))
+    return figures_agree(a.marks, b.marks)
 
 
 def is_copy(a: np.ndarray, b: np.ndarray, seq_a: np.ndarray | None = None,

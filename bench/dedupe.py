@@ -10,7 +10,6 @@ Not part of the test suite. Every text is generated here (bench/vntext.py), dete
 from __future__ import annotations
 
 import argparse
-import hashlib
 import multiprocessing as mp
 import os
 import random
@@ -18,6 +17,8 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
+from datetime import datetime, timedelta, timezone
 from itertools import chain
 from pathlib import Path
 
@@ -152,89 +153,142 @@ def synthetic(i: int) -> tuple[str, int]:
     return "\n".join(paras), -1
 
 
-def _work(task: tuple[int, bool]) -> tuple[int, str, int, int, list[int], float, float]:
+EPOCH = datetime(2020, 1, 1, tzinfo=timezone(timedelta(hours=7)))
+BATCH = 2000  # articles per Archive.place_batch call and per transaction
+
+
+_CORPUS: dict[str, object] = {}
+
+
+def make_corpus(n: int, workdir: Path) -> Path:
+    """Generate the n articles once, before any timing (the archive never generates text): one
+    file of UTF-8 bodies end to end, their offsets, and each article's source (-1: an original)."""
+    path = workdir / f"corpus-{n}.bin"
+    if path.exists() and Path(str(path) + ".npz").exists():
+        return path
+    start = time.perf_counter()
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    sources = np.full(n, -1, dtype=np.int64)
+    with mp.get_context("fork").Pool(2) as pool, open(path, "wb") as out:
+        for i, (body, source) in enumerate(pool.imap(synthetic, range(n), chunksize=500)):
+            data = body.encode("utf-8")
+            out.write(data)
+            offsets[i + 1] = offsets[i] + len(data)
+            sources[i] = source
+    np.savez(str(path) + ".npz", offsets=offsets, sources=sources)
+    print(f"      corpus: {n:,} articles, {offsets[-1] / 1e9:.2f} GB, generated in "
+          f"{time.perf_counter() - start:.0f} s (not timed)", flush=True)
+    return path
+
+
+def _body(i: int) -> str:
+    """Article i of the corpus (read with pread: no memory map counted in the worker's RSS)."""
+    offsets = _CORPUS["offsets"]
+    fd = _CORPUS["fd"]
+    start, end = int(offsets[i]), int(offsets[i + 1])  # type: ignore[index]
+    return os.pread(fd, end - start, start).decode("utf-8")  # type: ignore[arg-type]
+
+
+def _work(task: tuple[int, bool]) -> tuple[int, str, neardup.Sketch, float]:
+    """In a worker: read article i, then its body hash and (near mode) its MinHash sketch."""
     i, exact_only = task
-    t0 = time.process_time()
-    body, source = synthetic(i)
+    body = _body(i)
     t1 = time.process_time()
-    words = neardup.syllable_ids(body)
-    ids = np.array(words, dtype=np.uint64)
-    exact = int.from_bytes(hashlib.blake2b(ids.tobytes(), digest_size=8).digest(), "little", signed=True)
-    keys = [] if exact_only else neardup.sketch(body, words).keys
-    return i, body, source, exact, keys, t1 - t0, time.process_time() - t1
+    if exact_only:  # the body hash only (and the shingle count, for the same short-body rule)
+        words, folded = neardup.analyse(body)
+        size = max(0, len(words) - neardup.SHINGLE + 1)
+        sk = neardup.Sketch(np.zeros(size, dtype=np.uint8), np.zeros(0, dtype=np.uint64), [], "",
+                            neardup.body_hash(folded))
+    else:
+        sk = neardup.sketch(body)
+        sk.body = ""  # the body travels once
+    return i, body, sk, time.process_time() - t1
 
 
 def run_scale(n: int, exact_only: bool, workdir: Path) -> dict[str, float]:
-    """Dedupe n synthetic articles; return the figures."""
-    from sqlite_utils import Database
+    """Dedupe n synthetic articles through the archive's own path; return the figures.
 
+    Worker processes generate and sketch; the main process stores each batch of articles in an
+    :class:`archive.store.Archive` (the real schema, migrations, triggers and indexes) and calls
+    ``Archive.place_batch`` -- the code ``Archive.place_in_story`` and ``index_pending`` run."""
+    from archive.store import Archive
+
+    corpus = make_corpus(n, workdir)
+    saved = np.load(str(corpus) + ".npz")
+    _CORPUS["offsets"], source_of = saved["offsets"], saved["sources"]
+    _CORPUS["fd"] = os.open(corpus, os.O_RDONLY)
+    pool = mp.get_context("fork").Pool(2)  # forked before the database fills the main process
     path = workdir / f"bench-{n}-{'exact' if exact_only else 'near'}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    db = Database(path)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA cache_size = -262144")  # 256 MB
-    db.execute("CREATE TABLE bodies (id INTEGER PRIMARY KEY, body TEXT)")
-    db.execute("CREATE TABLE exact (hash INTEGER PRIMARY KEY, id INTEGER) WITHOUT ROWID")
-    db.execute("CREATE TABLE minhash_bands (key INTEGER NOT NULL, article_id TEXT NOT NULL, "
-               "PRIMARY KEY (key, article_id)) WITHOUT ROWID")
-    bands = neardup.BandIndex(db)
-    story = np.full(n, -1, dtype=np.int64)
-    source_of = np.full(n, -1, dtype=np.int64)
-    counts = {"exact": 0, "near": 0, "candidates": 0, "verified": 0}
+    archive = Archive(path)  # WAL, synchronous=NORMAL, as the archive opens its database
+    db = archive.db
+    db.execute("PRAGMA cache_size = -262144")  # 256 MB of page cache
+    archive._pending_checked = True
+    archive.set_meta("neardup_scheme", neardup.SCHEME)
+    db.execute("insert into sites (slug, name, agency, province, province_2025, family, base_url, active) "
+                "values ('bench', 'Bench', '', '', '', 'generic', 'https://bench.invalid/', 1)")
     gen_cpu = sketch_cpu = 0.0
     own = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
-    ctx = mp.get_context("fork")
-    with ctx.Pool(2) as pool:
-        db.execute("BEGIN")
+    insert = ("insert into articles (rowid, id, url, canonical_url, site, title, published_at, body, "
+              "content_hash, first_seen, last_seen, near_indexed) values (?, ?, ?, ?, 'bench', ?, ?, ?, ?, ?, ?, 0)")
+    with pool:
         results = chain.from_iterable(  # in slices, so a slower main process buffers at most one
-            pool.imap(_work, ((i, exact_only) for i in range(lo, min(lo + 10_000, n))), chunksize=256)
+            pool.imap(_work, ((i, exact_only) for i in range(lo, min(lo + 10_000, n))), chunksize=250)
             for lo in range(0, n, 10_000))
-        for done, (i, body, source, exact, keys, g, s) in enumerate(results, 1):
-            gen_cpu += g
+        rows: list[dict[str, object]] = []
+        sketches: list[neardup.Sketch] = []
+
+        def flush() -> None:
+            with db.atomic():
+                db.conn.executemany(insert, [
+                    (r["rowid"], r["id"], r["url"], r["url"], r["title"], r["published_at"], r["body"],
+                     r["id"], r["published_at"], r["published_at"]) for r in rows])
+                archive.place_batch(rows, sketches, near=not exact_only)
+            rows.clear()
+            sketches.clear()
+
+        for done, (i, body, sk, s) in enumerate(results, 1):
             sketch_cpu += s
-            source_of[i] = source
-            db.execute("INSERT INTO bodies (id, body) VALUES (?, ?)", [i, body])
-            twin = db.execute("SELECT id FROM exact WHERE hash = ?", [exact]).fetchone()
-            if twin:
-                story[i] = story[twin[0]]
-                counts["exact"] += 1
-            else:
-                db.execute("INSERT INTO exact (hash, id) VALUES (?, ?)", [exact, i])
-                if not exact_only and keys:
-                    found = _near(db, bands, body, keys, counts)
-                    if found is not None:
-                        story[i] = story[found]
-                        counts["near"] += 1
-            if story[i] < 0:
-                story[i] = i
-            if keys:
-                bands.add(f"{i:016d}", keys)
-            if done % 5000 == 0:
-                db.execute("COMMIT")
-                db.execute("BEGIN")
+            published = (EPOCH + timedelta(seconds=i)).isoformat()  # a copy is published after its source
+            rows.append({"rowid": i + 1, "id": f"{i:016x}", "url": f"https://bench.invalid/{i}",
+                         "title": f"Tin {i}", "published_at": published, "body": body, "story_id": None})
+            sk.body = body
+            sketches.append(sk)
+            if len(rows) == BATCH:
+                flush()
             if done % 100_000 == 0:
-                print(f"      {done:>9,} articles, {time.perf_counter() - start:7.1f} s", flush=True)
-        db.execute("COMMIT")
+                print(f"      {done:>9,} articles, {time.perf_counter() - start:7.1f} s, "
+                      f"load {os.getloadavg()[0]:.1f}", flush=True)
+        flush()
     wall = time.perf_counter() - start
+    os.close(_CORPUS.pop("fd"))  # type: ignore[arg-type]
     used = resource.getrusage(resource.RUSAGE_SELF)
     main_cpu = used.ru_utime + used.ru_stime - own.ru_utime - own.ru_stime
+    story = np.full(n, -1, dtype=np.int64)
+    match = Counter()
+    for rowid, story_id, how in db.execute("select rowid, story_id, story_match from articles"):
+        story[rowid - 1] = story_id
+        match[how] += 1
     copies = source_of >= 0
     root = np.array([_root(source_of, k) for k in range(n)])
-    merged = story != np.arange(n)
-    found = copies & merged & (root[story] == root)
-    wrong = merged & (root[story] != root)  # joined to another story's article
+    owner: dict[int, int] = {}  # story -> the root of its first article
+    for k in range(n):
+        owner.setdefault(int(story[k]), int(root[k]))
+    story_root = np.array([owner[int(s)] for s in story])
+    found = copies & (story == story[root])
+    wrong = story_root != root  # in a story begun by another original
+    bands = sum(db.execute(f"select count(*) from {t}").fetchone()[0] for t in neardup.BandIndex.TABLES)
+    archive.close()
     size = sum(Path(str(path) + s).stat().st_size for s in ("", "-wal") if Path(str(path) + s).exists())
-    db.close()
     return {
         "n": n, "wall_s": wall, "gen_cpu_s": gen_cpu, "sketch_cpu_s": sketch_cpu, "main_cpu_s": main_cpu,
         "load": os.getloadavg()[0],
         "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "copies": int(copies.sum()), "copies_found": int(found.sum()), "false_merges": int(wrong.sum()),
-        "exact_hits": counts["exact"], "near_hits": counts["near"], "candidates": counts["candidates"],
+        "exact_hits": match["exact"], "near_hits": match["near"], "bands": bands,
         "db_mb": size / 1e6,
     }
 
@@ -245,35 +299,19 @@ def _root(source_of: np.ndarray, k: int) -> int:
     return k
 
 
-def _near(db, bands: neardup.BandIndex, body: str, keys: list[int], counts: dict[str, int]) -> int | None:
-    ids = bands.candidates(keys)[:20]
-    if not ids:
-        return None
-    counts["candidates"] += len(ids)
-    mine = neardup.sketch(body)  # (the worker's shingles could be passed along instead)
-    best = None
-    for article_id in ids:
-        other = db.execute("SELECT body FROM bodies WHERE id = ?", [int(article_id)]).fetchone()[0]
-        seq = neardup.shingle_sequence(other)
-        ok, jaccard = verify.is_copy(mine.shingles, np.unique(seq), mine.sequence, seq)
-        counts["verified"] += 1
-        ok = ok and verify.same_facts(body, other, mine.shingles, np.unique(seq))
-        if ok and (best is None or jaccard > best[1]):
-            best = (int(article_id), jaccard)
-    return best[0] if best else None
-
-
 def print_scale(r: dict[str, float], label: str) -> None:
     """One result line block."""
     print(f"    {label:<22} n={int(r['n']):>9,}  wall {r['wall_s']:8.1f} s  ({r['wall_s'] / r['n'] * 1e3:.2f} ms/article)  "
           f"peak RSS main {r['rss_main_mb']:.0f} MB, worker {r['rss_worker_mb']:.0f} MB  db {r['db_mb']:.0f} MB")
     print(f"    {'':<22} copies {int(r['copies']):,}: found {int(r['copies_found']):,} "
           f"({r['copies_found'] / max(r['copies'], 1):.1%}); false merges {int(r['false_merges'])}; "
-          f"exact hits {int(r['exact_hits']):,}, near hits {int(r['near_hits']):,}, candidates verified "
-          f"{int(r['candidates']):,}")
-    print(f"    {'':<22} CPU: workers generating text {r['gen_cpu_s']:.0f} s (not dedupe work), workers hashing/"
+          f"exact hits {int(r['exact_hits']):,}, near hits {int(r['near_hits']):,}, band rows "
+          f"{int(r['bands']):,}")
+    print(f"    {'':<22} CPU: workers hashing/"
           f"sketching {r['sketch_cpu_s']:.0f} s, main (SQLite + verify) {r['main_cpu_s']:.0f} s; load avg at end "
           f"{r['load']:.1f}")
+    print(f"    {'':<22} peak memory, children included: main + 2 workers <= "
+          f"{r['rss_main_mb'] + 2 * r['rss_worker_mb']:.0f} MB")
 
 
 def main() -> None:
@@ -291,7 +329,8 @@ def main() -> None:
         run_labelled()
     if args.what in ("scale", "all"):
         print(f"(b) scale: synthetic ~600-syllable articles, {COPY_SHARE:.0%} republished copies with 1-3 edits; "
-              "2 worker processes sketch, the main process queries and writes SQLite (WAL, 5,000 per commit)")
+              f"2 worker processes generate and sketch; the main process stores {BATCH:,} articles per "
+              "transaction in an Archive and places them with Archive.place_batch (WAL)")
         for n in args.n or [100_000]:
             if not args.near_only:
                 print_scale(run_scale(n, True, args.workdir), "exact hash only")

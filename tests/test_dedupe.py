@@ -177,6 +177,7 @@ def test_articles_stored_before_stories_are_matched_on_next_open(tmp_path):
                                      published_at="2022-07-15T08:00:00+07:00"))
         # as the m003 migration leaves older rows: a story each, not yet indexed
         store.db.execute("delete from minhash_bands")
+        store.db.execute("delete from minhash_bands_recent")
         store.db.execute("update articles set story_id = rowid, near_indexed = 0")
         store.db.execute("delete from stories")
         store.db.execute("insert into stories (id, canonical_article_id, copies, sites) select rowid, id, 1, 1 from articles")
@@ -231,11 +232,91 @@ def test_signature_is_datasketch_minhash_of_the_shingles():
 
 
 def test_a_changed_minhash_scheme_rebuilds_the_band_keys(archive):
+    from archive import neardup
+
     archive.upsert_article(article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY))
-    keys = archive.db.execute("select count(*) from minhash_bands").fetchone()[0]
+    keys = archive.db.execute("select count(*) from minhash_bands_recent").fetchone()[0]
+    assert keys == neardup.bands()[0]
     archive.set_meta("neardup_scheme", "datasketch-1.6/legacy")
     archive._pending_checked = False
-    archive.db.execute("update minhash_bands set key = key + 1")
+    archive.db.execute("update minhash_bands_recent set key = key + 1")
     archive.upsert_article(article(QT, "https://sokhcn.quangtri.gov.vn/tin/2", ["(Tin từ Bình Định)", *STORY]))
     assert archive.db["stories"].count == 1
-    assert archive.db.execute("select count(*) from minhash_bands").fetchone()[0] == 2 * keys
+    rebuilt = archive.db.execute("select count(*) from minhash_bands").fetchone()[0]  # merged by the rebuild
+    recent = archive.db.execute("select count(*) from minhash_bands_recent").fetchone()[0]
+    assert (rebuilt, recent) == (keys, keys)
+
+
+def test_folding_word_by_word_is_fold_exactly():
+    from archive import neardup
+    from scrapers.extract.text import fold
+
+    texts = ["\n".join(STORY), "\n".join(TEMPLATE_QT), "Hoà bình\u00adhóa", "Tôi yêu\u200bViệt Nam",
+             "b\u0301c đẹp", "İstanbul Đà Nẵng", "thuỷ\u00a0lợi", "KH&CN, 14/7/2022: (Tin) -- x", "", "  "]
+    for text in texts:
+        ids, folded = neardup.analyse(text)
+        assert folded == fold(text), text
+        assert ids == neardup.syllable_ids(text), text  # the ids as before (word by word, no fallback)
+
+
+def test_line_shingles_and_figures_match_the_line_by_line_definition():
+    import numpy as np
+
+    from archive import neardup, verify
+
+    body = "\n".join(["(Tin từ Sở KH&CN)", "Ảnh", "", *STORY, "Hà Nam", "Nguyễn Văn Hùng"])
+    lines = verify.lines_of(body)
+    assert lines.text == [line for line in body.splitlines() if line.strip()]
+    for k, line in enumerate(lines.text):
+        assert np.array_equal(lines.shingles[lines.bounds[k]:lines.bounds[k + 1]], neardup.shingles(line))
+        assert lines.marks[k] == verify.numbers(line)
+    assert np.array_equal(lines.sequence, neardup.shingle_sequence(body))
+    # names: two or more capitalised words in a row, a sentence's first word left out
+    assert verify.numbers("Ông Nguyễn Văn Hùng. Bà Trần Thị Lan: Hà Nội, Đà Nẵng và Cần Thơ năm 2022") == {
+        "~nguyen van hung", "~tran thi lan", "~noi da nang", "~can tho", "2022"}  # ":" ends a sentence
+
+
+def test_batch_placement_equals_one_by_one(tmp_path):
+    copies = [
+        article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY),
+        article(QT, "https://sokhcn.quangtri.gov.vn/tin/7", ["(Tin từ Sở KH&CN Bình Định)", *STORY],
+                published_at="2022-07-15T09:00:00+07:00"),
+        article(LS, "https://skhcn.langson.gov.vn/node/5", [*STORY[:-1], "Nguồn: skhcn.binhdinh.gov.vn"],
+                published_at="2022-07-16T08:00:00+07:00"),
+        article(BD, "https://skhcn.binhdinh.gov.vn/tin/2", TEMPLATE_BD, title="Kế hoạch"),
+        article(QT, "https://sokhcn.quangtri.gov.vn/tin/3", TEMPLATE_QT, title="Kế hoạch"),
+        article(LS, "https://skhcn.langson.gov.vn/node/6", STORY, published_at="2022-07-17T08:00:00+07:00"),
+    ]
+    groups = []
+    for batch in (1, 500):
+        with Archive(tmp_path / f"a{batch}.db") as store:
+            store.sync_sites(load_registry().values())
+            for item in copies:
+                store.upsert_article(item)
+            store.db.execute("delete from minhash_bands")
+            store.db.execute("delete from minhash_bands_recent")
+            store.db.execute("update articles set story_id = null, near_indexed = 0, body_hash = null")
+            store.db.execute("delete from stories")
+            assert store.index_pending(batch=batch) == len(copies)
+            rows = list(store.db.query("select url, story_id, story_match from articles order by url"))
+            by_story: dict[int, list[str]] = {}
+            for row in rows:
+                by_story.setdefault(row["story_id"], []).append(row["url"])
+            groups.append((sorted(by_story.values()), [r["story_match"] for r in rows]))
+            assert store.db["stories"].count == 3
+    assert groups[0] == groups[1]
+
+
+def test_m006_points_band_keys_at_rowids():
+    from archive import migrations
+
+    db = sqlite_utils.Database(memory=True)
+    migrations.migrations.apply(db, stop_before="m006_band_keys_by_rowid")
+    db.execute("insert into articles (id, url, site, title, body, content_hash) values ('a1', 'u1', 's', 't', 'b', 'h')")
+    db.execute("insert into articles (id, url, site, title, body, content_hash) values ('a2', 'u2', 's', 't', 'b', 'h')")
+    db.execute("insert into minhash_bands (key, article_id) values (5, 'a2'), (-7, 'a1'), (5, 'a1')")
+    migrations.apply(db)
+    rowid = {r["id"]: r["rowid"] for r in db.query("select rowid, id from articles")}
+    assert sorted(db.execute("select key, article from minhash_bands").fetchall()) == sorted(
+        [(5, rowid["a2"]), (-7, rowid["a1"]), (5, rowid["a1"])])
+    assert db["minhash_bands_recent"].count == 0
