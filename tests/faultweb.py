@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from snapshot.markup import encode_cp1258 as cp1258
+
 SITE = "SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH THỬ NGHIỆM"
 UNITS = ["Sở Nội vụ", "Sở Tư pháp", "Sở Khoa học và Công nghệ", "Ủy ban nhân dân huyện Đông Sơn",
          "Trung tâm Phục vụ hành chính công", "Sở Tài chính", "Sở Giáo dục và Đào tạo", "Sở Y tế",
@@ -101,22 +103,6 @@ def article_html(n: int, *, charset_meta: bool = True, prefix: str = "") -> str:
             f"<div class=\"other\"><h3>Các tin khác</h3><ul><li><a href=\"{prefix}/tin-tuc?page=1\">Xem thêm</a></li></ul></div>")
     head = '<meta charset="utf-8">' if charset_meta else ""
     return page(title, main, head=head, prefix=prefix)
-
-
-def cp1258(text: str) -> bytes:
-    """``text`` in windows-1258 the way Vietnamese pages store it (base letter + combining tone mark)."""
-    import unicodedata
-
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            decomposed = unicodedata.normalize("NFD", ch)
-            tones = "".join(c for c in decomposed if c in "\u0300\u0301\u0303\u0309\u0323")
-            base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
-            out += (base + tones).encode("cp1258", errors="replace")
-    return bytes(out)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from scrapers.extract import decode_html, extract_article, looks_like_article
 from scrapers.extract.byline import split_author, split_source
 from scrapers.extract.chrome import is_chrome_line, is_end_marker, is_generic_title
 from scrapers.extract.dates import date_from_url, parse_date
+from snapshot.markup import encode_cp1258 as cp1258
 
 TITLE = "Sở Khoa học và Công nghệ tổ chức hội nghị tổng kết công tác cải cách hành chính năm 2023"
 PARAGRAPHS = [
@@ -22,23 +23,6 @@ PARAGRAPHS = [
     "Phát biểu kết luận, Giám đốc Sở đề nghị các đơn vị tiếp tục đẩy mạnh chuyển đổi số, nâng cao chất "
     "lượng phục vụ người dân và doanh nghiệp trong năm tới.",
 ]
-
-
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def cp1258(text: str) -> bytes:
-    """``text`` in windows-1258 as Vietnamese pages store it (base letter + combining tone mark)."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            tones = "".join(c for c in parts if c in TONE_MARKS)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
-            out += base.encode("cp1258") + tones.encode("cp1258")
-    return bytes(out)
 
 
 def page(body: str = "", *, charset: str | None = "utf-8", date: str = "Ngày đăng: 16/01/2024 08:30") -> str:

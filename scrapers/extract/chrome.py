@@ -4,36 +4,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from scrapers.extract.text import nfc
+from scrapers.extract.text import fold as text_fold
 
 _WORD = re.compile(r"\w+")
 
 
-def _strip_table() -> dict[int, str]:
-    """Every accented Latin letter mapped to its base letter (đ to d)."""
-    table = {ord("đ"): "d", ord("Đ"): "D"}
-    for code in range(0x00C0, 0x1F00):
-        base = unicodedata.normalize("NFD", chr(code))[0]
-        if base.isascii() and base.isalpha() and chr(code) != base:
-            table[code] = base
-    return table
-
-
-_STRIP = _strip_table()
-
-
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Fast matching key: lower case, no diacritics, one space between words (cf. text.fold)."""
-    stripped = nfc(text).translate(_STRIP).lower()
-    stripped = "".join(c for c in unicodedata.normalize("NFD", stripped) if not unicodedata.combining(c)) \
-        if not stripped.isascii() else stripped
-    return " ".join(_WORD.findall(stripped))
+    """``text.fold``, cached: chrome phrases and page lines are folded over and over."""
+    return text_fold(text)
 
 CHROME_PATH = Path(__file__).with_name("chrome.toml")
 # Tokens left after removing chrome phrases that still carry no text: numbers, dates, times,

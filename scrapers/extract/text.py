@@ -5,14 +5,26 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from viet_text_tools import normalize_diacritics
-
 # Spaces that pages put where a plain space belongs, and characters that carry no text.
 _SPACE_LIKE = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _SPACE_TABLE = {ord(c): " " for c in _SPACE_LIKE} | {ord(c): None for c in _INVISIBLE}
 _RUNS_OF_SPACE = re.compile(r"[ \t\r\f\v]+")
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _base_letter_table() -> dict[int, str]:
+    """Every accented Latin letter mapped to its base letter, đ to d (đ has no decomposition)."""
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0x00C0, 0x1F00):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base.isascii() and base.isalpha() and chr(code) != base:
+            table[code] = base
+    return table
+
+
+# One pass strips odd spaces, invisible characters and every diacritic of a precomposed letter.
+_FOLD_TABLE = _SPACE_TABLE | _base_letter_table()
 
 
 def nfc(text: str) -> str:
@@ -35,13 +47,13 @@ def clean_text(text: str) -> str:
 def fold(text: str) -> str:
     """Fold Vietnamese for matching: lower case, no diacritics, đ→d, one space between words.
 
-    "Cải cách hành chính" and "cai cach hanh chinh" fold alike; so do "hoà"/"hòa" and
-    "Đà Nẵng"/"da nang". Stored text is never folded; this is a key only.
+    "Cải cách hành chính" and "cai cach hanh chinh" fold alike; so do "hoà"/"hòa" (tone placement
+    stops mattering once the tone marks are gone) and "Đà Nẵng"/"da nang". Stored text is never
+    folded; this is a key only.
     """
-    text = normalize_diacritics(nfc(text).translate(_SPACE_TABLE))
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = nfc(text).translate(_FOLD_TABLE).lower()
+    if not stripped.isascii():  # combining marks NFC could not compose, letters outside the table
+        stripped = "".join(c for c in unicodedata.normalize("NFD", stripped) if not unicodedata.combining(c))
     return " ".join(_WORD.findall(stripped))
 
 
