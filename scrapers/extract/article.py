@@ -15,7 +15,8 @@ from scrapers.extract.body import assemble
 from scrapers.extract.byline import labelled_author, labelled_source
 from scrapers.extract.chrome import chrome_selectors
 from scrapers.extract.decode import decode_html
-from scrapers.extract.generic import MAX_TRAFILATURA_CHARS, MIN_COVERAGE, locate_container, match_key, trafilatura_lines
+from scrapers.extract.generic import (MAX_TRAFILATURA_CHARS, MIN_COVERAGE, MainText, locate_container,
+                                      trafilatura_lines)
 from scrapers.extract.metadata import absolute, read_meta, select, text_of
 from scrapers.extract.selectors import find_all
 from scrapers.extract.platforms import GENERIC, Profile, detect, profile_for
@@ -147,7 +148,7 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
     else:
         blocks = [Block("p", line) for line in main_lines]
     page_chrome = meta.breadcrumb + [" ".join(meta.breadcrumb)]
-    main_text = "".join(match_key(line) for line in main_lines) if main_lines else None
+    main_text = MainText.of(main_lines) if main_lines else None
     body = assemble(blocks, url=url, title=meta.title, page_chrome=page_chrome, main_text=main_text)
     body_text = body.text
     if not meta.title and not body_text:

@@ -44,6 +44,7 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)  # a data table's cells
     html: str = ""  # the line with its inline b/i/a markup (escaped text otherwise)
     guessed: bool = False  # kept on the generic path although trafilatura dropped it
+    byline_only: bool = False  # kept on the generic path only because it may be the closing byline
 
 
 @dataclass

@@ -13,7 +13,7 @@ from scrapers.extract.blocks import Block
 from scrapers.extract.byline import split_author, split_source, take_byline
 from scrapers.extract.captions import attach_captions
 from scrapers.extract.chrome import is_chrome_line, is_end_marker, page_phrases
-from scrapers.extract.generic import match_key
+from scrapers.extract.generic import MainText
 from scrapers.extract.metadata import absolute
 from scrapers.extract.text import clean_line, word_count
 from scrapers.items import Image
@@ -103,11 +103,11 @@ def _rejoin_hard_breaks(blocks: list[Block]) -> list[Block]:
 
 
 def assemble(blocks: list[Block], *, url: str, title: str, page_chrome: list[str],
-             main_text: str | None = None) -> Body:
+             main_text: MainText | None = None) -> Body:
     """Clean ``blocks`` into a Body: the article's own lines only.
 
-    ``main_text`` (the generic path: trafilatura's text, folded, without spaces) keeps only the
-    lines trafilatura also kept, besides captions and bylines.
+    ``main_text`` (the generic path: what trafilatura kept) keeps only the lines trafilatura also
+    kept, besides captions and bylines.
     """
     blocks, captions = attach_captions(_after_title(blocks, fold(title)))
     extra = page_phrases(page_chrome)
@@ -134,10 +134,12 @@ def assemble(blocks: list[Block], *, url: str, title: str, page_chrome: list[str
             continue
         if is_chrome_line(text, extra) and split_author(text) is None:
             continue
-        if main_text is not None and not _kept_by(main_text, text):
+        if main_text is not None and not main_text.holds(text):
             started = any(b.kind != "img" for b in kept)
+            if _is_byline(text):
+                block.byline_only = True  # dropped below unless it closes the body
             # A lead trafilatura took for a teaser; a subheading (kept below only if a kept paragraph follows).
-            if not (_is_lead(text) if not started else block.kind in ("h2", "h3", "h4")):
+            elif not (_is_lead(text) if not started else block.kind in ("h2", "h3", "h4")):
                 continue
             block.guessed = True
         key = fold(text)
@@ -154,13 +156,14 @@ def assemble(blocks: list[Block], *, url: str, title: str, page_chrome: list[str
         i + 1 < len(kept) and kept[i + 1].kind == "p" and not kept[i + 1].guessed)]
     kept = _rejoin_hard_breaks(kept)
     lines, author, source = _byline(kept)
+    # A short line trafilatura dropped that only looked like a byline, away from the end: a menu item.
+    lines = [b for b in lines if not b.byline_only]
     return Body(lines=lines, images=images, author=author, source=source)
 
 
-def _kept_by(main_text: str, line: str) -> bool:
-    """Whether the main text (folded, no spaces) holds ``line``, or ``line`` is a byline."""
-    key = match_key(line)
-    return not key or key in main_text or split_author(line) is not None or split_source(line) is not None
+def _is_byline(line: str) -> bool:
+    """Whether ``line`` reads as an author or "Nguồn:" line."""
+    return split_author(line) is not None or split_source(line) is not None
 
 
 def _is_lead(line: str) -> bool:

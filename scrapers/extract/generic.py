@@ -60,6 +60,34 @@ def match_key(text: str) -> str:
     return _NON_WORD.sub("", text).lower()
 
 
+SHORT_KEY = 25  # a line shorter than this (as a key) is kept only when trafilatura kept it as a line
+
+
+@dataclass(frozen=True)
+class MainText:
+    """What trafilatura kept of a page, as keys: one string for long lines, a set for short ones.
+
+    A short line ("Saúde", "Protocolo" in a menu) is found inside almost any long text, so it
+    counts as kept only when trafilatura kept it as a line of its own.
+    """
+
+    joined: str
+    lines: frozenset[str]
+
+    @classmethod
+    def of(cls, lines: list[str]) -> "MainText":
+        """The main text of trafilatura's ``lines``."""
+        keys = [match_key(line) for line in lines]
+        return cls("".join(keys), frozenset(keys))
+
+    def holds(self, line: str) -> bool:
+        """Whether trafilatura kept ``line`` (a long line may be part of a longer one)."""
+        key = match_key(line)
+        if not key:
+            return True
+        return key in self.lines if len(key) < SHORT_KEY else key in self.joined
+
+
 @dataclass
 class Located:
     """The element holding the main text, and the share of the matched text it holds."""
