@@ -15,8 +15,8 @@ from scrapers.extract.body import assemble
 from scrapers.extract.byline import labelled_author, labelled_source
 from scrapers.extract.chrome import chrome_selectors
 from scrapers.extract.decode import decode_html
-from scrapers.extract.generic import (MAX_TRAFILATURA_CHARS, MIN_COVERAGE, MainText, locate_container,
-                                      trafilatura_lines)
+from scrapers.extract.generic import (MAX_TRAFILATURA_CHARS, MIN_COVERAGE, MainText, continuations,
+                                      locate_container, trafilatura_lines)
 from scrapers.extract.metadata import absolute, read_meta, select, text_of
 from scrapers.extract.selectors import find_all
 from scrapers.extract.platforms import GENERIC, Profile, detect, profile_for
@@ -114,6 +114,24 @@ def _container(doc: lxml_html.HtmlElement, profile: Profile) -> lxml_html.HtmlEl
     return max(found, key=lambda el: len(text_of(el)), default=None)
 
 
+def _with_continuations(doc: lxml_html.HtmlElement, container: lxml_html.HtmlElement, profile: Profile,
+                        blocks: list[Block], main_lines: list[str]) -> tuple[list[Block], list[str]]:
+    """The container's blocks with those of the other parts of a split body, whose lines count as main text."""
+    parts = continuations(doc, container)
+    if len(parts) == 1:
+        return blocks, main_lines
+    out: list[Block] = []
+    for part in parts:
+        if part is container:
+            out.extend(blocks)
+            continue
+        _strip_chrome(part, profile)
+        more = walk(part)
+        out.extend(more)
+        main_lines = main_lines + [b.text for b in more if b.text]
+    return out, main_lines
+
+
 def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[str, str] | None) -> Article:
     """The extraction proper; may raise on pathological input (the caller catches)."""
     reason = _refuse(html)
@@ -142,6 +160,8 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
         lead = select(doc, profile.lead if method != "generic" else GENERIC.lead)
         _strip_chrome(container, profile)
         blocks = walk(container)
+        if main_lines:
+            blocks, main_lines = _with_continuations(doc, container, profile, blocks, main_lines)
         if lead and not _contains(container, lead[0]) and not _contains(lead[0], container):
             _strip_chrome(lead[0], profile)
             blocks = walk(lead[0]) + blocks

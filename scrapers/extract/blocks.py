@@ -60,7 +60,8 @@ class _Ctx:
 class _Walker:
     """Depth-first walk collecting inline text into lines and emitting blocks."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 0) -> None:
+        self.limit = limit  # stop after this many blocks (0: no limit)
         self.blocks: list[Block] = []
         self.buffer: list[tuple[str, bool, str]] = []
         self.buffer_ctx = _Ctx()
@@ -107,7 +108,7 @@ class _Walker:
     def walk(self, el: lxml_html.HtmlElement, ctx: _Ctx, italic: bool = False) -> None:
         """Walk ``el`` and its children (not its tail)."""
         self.nodes += 1
-        if self.nodes > MAX_NODES:
+        if self.nodes > MAX_NODES or (self.limit and len(self.blocks) >= self.limit):
             return
         if self.nodes % 1000 == 0:
             budget.check()
@@ -222,9 +223,9 @@ def rejoin_drop_caps(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def walk(container: lxml_html.HtmlElement) -> list[Block]:
-    """The blocks of ``container`` in reading order, drop caps rejoined."""
-    walker = _Walker()
+def walk(container: lxml_html.HtmlElement, limit: int = 0) -> list[Block]:
+    """The blocks of ``container`` in reading order, drop caps rejoined (the first ``limit`` if given)."""
+    walker = _Walker(limit)
     walker.walk(container, _Ctx())
     walker.flush()
     return rejoin_drop_caps(walker.blocks)

@@ -32,13 +32,27 @@ def _alternation(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in folded) + r")(?!\w)")
 
 
+def _words(phrases: list[str]) -> frozenset[str]:
+    """Every folded word of ``phrases``: a line with a word outside this set cannot be all chrome."""
+    return frozenset(word for p in phrases for word in fold(p).split())
+
+
+@dataclass(frozen=True)
+class PagePhrases:
+    """One page's own chrome (breadcrumb, category, site name) as a pattern and its words."""
+
+    pattern: re.Pattern[str]
+    words: frozenset[str]
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The compiled chrome vocabulary."""
 
     phrases: re.Pattern[str]
+    words: frozenset[str]
     prefixes: tuple[str, ...]
-    prefix_keys: tuple[str, ...]
+    prefix_keys: re.Pattern[str]  # folded prefixes without punctuation, as whole leading words
     ends: frozenset[str]
     selectors: tuple[str, ...]
     titles: frozenset[str]
@@ -55,8 +69,10 @@ def vocabulary() -> Vocabulary:
     prefixes = tuple(sorted({p.lower() for g in data["prefixes"].values() for p in g}))
     return Vocabulary(
         phrases=_alternation(phrases),
+        words=_words(phrases),
         prefixes=prefixes,
-        prefix_keys=tuple(fold(p) for p in prefixes if ":" not in p and fold(p)),
+        prefix_keys=re.compile("(?:" + "|".join(sorted({re.escape(fold(p)) for p in prefixes if ":" not in p and fold(p)},
+                                                       key=len, reverse=True)) + ")(?: |$)"),
         ends=frozenset(fold(p) for g in data["ends"].values() for p in g),
         selectors=tuple(s for g in data["selectors"].values() for s in g),
         titles=frozenset(fold(p) for p in data["titles"]["generic"]),
@@ -66,21 +82,30 @@ def vocabulary() -> Vocabulary:
     )
 
 
-def page_phrases(phrases: list[str]) -> re.Pattern[str] | None:
-    """A pattern of one page's own chrome (its breadcrumb, category, site name), or None."""
-    return _alternation(phrases) if any(fold(p) for p in phrases) else None
+def page_phrases(phrases: list[str]) -> PagePhrases | None:
+    """One page's own chrome (its breadcrumb, category, site name), or None."""
+    return PagePhrases(_alternation(phrases), _words(phrases)) if any(fold(p) for p in phrases) else None
 
 
-def residue(line: str, extra: re.Pattern[str] | None = None) -> list[str]:
+def residue(line: str, extra: PagePhrases | None = None) -> list[str]:
     """The folded words of ``line`` that are not chrome phrases, numbers or single letters."""
     vocab = vocabulary()
     stripped = vocab.phrases.sub(" ", fold(_GLUED.sub(" ", line[:_MAX_LINE])))
     if extra is not None:
-        stripped = vocab.phrases.sub(" ", extra.sub(" ", stripped))
+        stripped = vocab.phrases.sub(" ", extra.pattern.sub(" ", stripped))
     return [t for t in stripped.split() if not _NOISE_TOKEN.match(t)]
 
 
-def is_chrome_line(line: str, extra: re.Pattern[str] | None = None) -> bool:
+def _has_plain_word(line: str, extra: PagePhrases | None) -> bool:
+    """True when a word of ``line`` belongs to no chrome phrase (so the line is not all chrome)."""
+    words = vocabulary().words
+    for token in fold(_GLUED.sub(" ", line[:_MAX_LINE])).split():
+        if token not in words and (extra is None or token not in extra.words) and not _NOISE_TOKEN.match(token):
+            return True
+    return False
+
+
+def is_chrome_line(line: str, extra: PagePhrases | None = None) -> bool:
     """True when ``line`` is page chrome: only chrome words and numbers, or a chrome prefix."""
     if not line.strip():
         return True
@@ -92,12 +117,12 @@ def is_chrome_line(line: str, extra: re.Pattern[str] | None = None) -> bool:
     if lowered.startswith(vocab.prefixes):
         return True
     # A prefix without punctuation also matches unaccented or differently cased text.
-    if any(folded == key or folded.startswith(key + " ") for key in vocab.prefix_keys):
+    if vocab.prefix_keys.match(folded):
         return True
     if not folded:
         # Only punctuation and symbols ("|", "»", "-"): nothing to keep.
         return True
-    return not residue(line, extra)
+    return not _has_plain_word(line, extra) and not residue(line, extra)
 
 
 def is_chrome_phrase(line: str) -> bool:

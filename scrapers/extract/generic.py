@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
 from scrapers.extract import budget
@@ -98,16 +99,22 @@ class Located:
 
 
 def _text_lengths(doc: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, int]:
-    """Visible text length (stripped) of every element's subtree, in one bottom-up pass."""
-    elements = [el for el in doc.iter() if isinstance(el.tag, str)]
+    """Visible text length (stripped) of every element's subtree, in one bottom-up pass.
+
+    The dict lists children before their parents (reverse document order).
+    """
+    elements = list(doc.iter(etree.Element))
     lengths: dict[lxml_html.HtmlElement, int] = {}
+    get = lengths.get
     for el in reversed(elements):
         if el.tag in _SILENT:
             lengths[el] = 0
             continue
-        total = len((el.text or "").strip())
+        text = el.text
+        total = len(text.strip()) if text else 0
         for child in el:
-            total += lengths.get(child, 0) + len((child.tail or "").strip())
+            tail = child.tail
+            total += get(child, 0) + (len(tail.strip()) if tail else 0)
         lengths[el] = total
     return lengths
 
@@ -122,14 +129,21 @@ def locate_container(doc: lxml_html.HtmlElement, lines: list[str]) -> Located:
     longest = max(map(len, keys)) * 1.3 + 40
     lengths = _text_lengths(doc)
     matched: list[lxml_html.HtmlElement] = []
+    seen: dict[lxml_html.HtmlElement, str] = {}  # candidates' keys, reused by a wrapper of one child
     for count, el in enumerate(e for e in lengths if e.tag in _BLOCKISH and 20 <= lengths[e] <= longest):
         if count > MAX_CANDIDATES:
             break
         if count % 1000 == 0:
             budget.check()
-        if len(el) >= 40:
+        children = len(el)
+        if children >= 40:
             continue
-        text = match_key(" ".join(el.itertext()))
+        only = el[0] if children == 1 else None
+        if only is not None and only in seen and lengths[only] == lengths[el]:
+            text = seen[only]  # <div><p>same text</p></div>: the same key
+        else:
+            text = match_key(" ".join(el.itertext()))
+        seen[el] = text
         # An element whose whole text trafilatura kept (trafilatura merges table cells' paragraphs).
         if len(text) >= 20 and (text in keys or (kept and text in kept)):
             matched.append(el)
@@ -155,3 +169,29 @@ def locate_container(doc: lxml_html.HtmlElement, lines: list[str]) -> Located:
         best = best.getparent()
     out.element, out.coverage = best, weight[best] / total if total else 0.0
     return out
+
+
+# Class words of an article body; a container whose class names none of them is not followed.
+_BODY_CLASS = re.compile(r"body|content|article|story|text|entry|post|detail|noi-?dung|chi-?tiet", re.I)
+MIN_CONTINUATION_CHARS = 200
+
+
+def continuations(doc: lxml_html.HtmlElement, container: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """The parts of a body split by ads or widgets, the container included, in document order.
+
+    A part is an element of the container's tag and exact class, at its depth, outside it,
+    holding some prose; trafilatura keeps only the first part of such pages.
+    """
+    cls = container.get("class")
+    if not cls or not _BODY_CLASS.search(cls):
+        return [container]
+    depth = sum(1 for _ in container.iterancestors())
+    parts = []
+    for el in doc.iter(container.tag):
+        if el is container:
+            parts.append(el)
+        elif (el.get("class") == cls and sum(1 for _ in el.iterancestors()) == depth
+              and len(el.text_content().strip()) >= MIN_CONTINUATION_CHARS):
+            parts.append(el)
+    return parts
+

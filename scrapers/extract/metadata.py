@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
+from scrapers.extract.blocks import walk
 from scrapers.extract.chrome import is_chrome_line, is_end_marker, is_generic_title
 from scrapers.extract.dates import FoundDate, date_from_url, find_dates, parse_date, parse_iso
 from scrapers.extract.platforms import Profile
@@ -23,6 +24,8 @@ _PUBLISHED_LABEL = re.compile(r"ngày đăng|đăng ngày|đăng lúc|xuất b�
 _META_PUBLISHED = ("article:published_time", "og:published_time", "datePublished", "pubdate",
                    "publishdate", "dc.date", "dc.date.issued", "date", "created")
 _META_UPDATED = ("article:modified_time", "og:updated_time", "dateModified", "last-modified")
+TITLE_REGION_CHARS = 3000  # the text around a title heading where its date line stands
+TITLE_REGION_LINES = 80  # lines of that region read (the date line is within a few lines of the title)
 
 
 @dataclass
@@ -148,6 +151,25 @@ def _date_lines(lines: list[str], title: str) -> list[str]:
     return out
 
 
+def _title_region(doc: lxml_html.HtmlElement, title: str) -> lxml_html.HtmlElement | None:
+    """The nearest ancestor of the heading spelling ``title`` that holds a few thousand characters.
+
+    Its lines are where the date line stands; walking it instead of the whole page saves the
+    walk of menus and footers. None when no heading spells the title.
+    """
+    key = fold(title)
+    if not key:
+        return None
+    heading = next((el for el in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")
+                    if fold(text_of(el)).removeprefix("null ") == key), None)
+    if heading is None:
+        return None
+    region = heading
+    while region.getparent() is not None and region.tag != "body" and len(region.text_content()) < TITLE_REGION_CHARS:
+        region = region.getparent()
+    return region
+
+
 def _with_machine_time(el: lxml_html.HtmlElement, found: FoundDate, names: tuple[str, ...] = ()) -> FoundDate:
     """The same day with its time, when a datetime/content attribute of ``el`` gives one."""
     for node in el.xpath("descendant-or-self::*[@datetime or @content]"):
@@ -185,7 +207,9 @@ def find_dates_of(doc: lxml_html.HtmlElement, url: str, title: str, profile: Pro
         published = parse_iso(times[0]) if times else None
     if published is None:
         labelled, plain = [], []
-        for line in _date_lines(page_lines(), title):
+        region = _title_region(doc, title)
+        lines = [b.text for b in walk(region, TITLE_REGION_LINES)] if region is not None and region.tag != "body" else page_lines()
+        for line in _date_lines(lines, title):
             found = find_dates(line)
             if not found:
                 continue
