@@ -5,6 +5,7 @@
     python bench/extraction.py --generic            # force the generic (trafilatura) path
     python bench/extraction.py --trafilatura precision|recall|balanced
     python bench/extraction.py --benchmark          # public benchmark: generic path vs trafilatura
+    python bench/extraction.py --benchmark --ablation   # also the generic path without element location
     python bench/extraction.py --all --snapshot /tmp/snap   # benchmark, fixtures and snapshot in one run
 """
 
@@ -95,6 +96,8 @@ def main() -> None:
     parser.add_argument("--generic", action="store_true", help="force the generic path")
     parser.add_argument("--benchmark", action="store_true", help="the public benchmark only")
     parser.add_argument("--all", action="store_true", help="benchmark, fixture figures, snapshot (both paths)")
+    parser.add_argument("--ablation", action="store_true",
+                        help="with --benchmark/--all: also time the generic path on trafilatura's lines alone")
     parser.add_argument("--trafilatura", choices=("precision", "recall", "balanced"),
                         help="trafilatura mode for the generic path")
     args = parser.parse_args()
@@ -104,7 +107,7 @@ def main() -> None:
     if args.benchmark or args.all:
         from scrapers.extract.benchmark import run_benchmark
 
-        run_benchmark()
+        run_benchmark(ablation=args.ablation)
     if args.all:
         fixture_figures()
     if args.benchmark:

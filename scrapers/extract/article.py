@@ -35,6 +35,11 @@ _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b
 _LABEL_WORDS = ("ác giả", "ÁC GIẢ", "gười viết", "GƯỜI VIẾT", "guồn", "GUỒN")
 
 
+def _has_labels(html: str) -> bool:
+    """Whether the page holds an author or source label at all (asked only when no byline was found)."""
+    return any(word in html for word in _LABEL_WORDS)
+
+
 class PageLines:
     """The text lines of the whole page, walked only when first asked for."""
 
@@ -175,7 +180,6 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
         return Article.failed(url, "no title and no text found", method=method)
     if not body_text:
         return Article.failed(url, "no article text found", method=method)
-    labels = any(word in text for word in _LABEL_WORDS)
     return Article(
         url=url,
         canonical_url=meta.canonical_url or url,
@@ -183,8 +187,8 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
         body=body_text,
         published_at=meta.published.iso() if meta.published else None,
         updated_at=meta.updated.iso() if meta.updated else None,
-        author=meta.author or body.author or (labelled_author(page_lines()) if labels else ""),
-        source=meta.source or body.source or (labelled_source(page_lines()) if labels else ""),
+        author=meta.author or body.author or (labelled_author(page_lines()) if _has_labels(text) else ""),
+        source=meta.source or body.source or (labelled_source(page_lines()) if _has_labels(text) else ""),
         category=meta.breadcrumb[-1] if meta.breadcrumb else "",
         breadcrumb=meta.breadcrumb,
         body_html=body.html(),

@@ -43,18 +43,34 @@ def _ours(html: str, url: str) -> str:
     return extract_article(html, url, family="generic").body
 
 
+def _ours_lines_only(html: str, url: str) -> str:
+    """Ablation: the generic path on trafilatura's lines alone, without locating the element."""
+    from unittest import mock
+
+    from scrapers.extract import article, generic
+
+    with mock.patch.object(article, "locate_container", lambda doc, lines: generic.Located()):
+        return _ours(html, url)
+
+
 def _trafilatura(html: str, url: str) -> str:
     import trafilatura
 
     return trafilatura.extract(html, include_comments=False) or ""  # the benchmark's own runner
 
 
-def run_benchmark(root: Path = BENCHMARK, rounds: int = 2) -> dict[str, tuple[float, float, float, float]]:
-    """Run both extractors on every page (alternating, best of ``rounds`` for time); print and return figures."""
+def run_benchmark(root: Path = BENCHMARK, rounds: int = 2,
+                  ablation: bool = False) -> dict[str, tuple[float, float, float, float]]:
+    """Run the extractors on every page (alternating, best of ``rounds`` for time); print and return figures.
+
+    ``ablation`` adds the generic path without its element location (where its time goes).
+    """
     ground = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
     pages = {k: gzip.open(root / "html" / f"{k}.html.gz", "rt", encoding="utf-8").read() for k in ground}
     truth = {k: v.get("articleBody", "") for k, v in ground.items()}
     extractors: dict[str, Callable[[str, str], str]] = {"reformnews generic": _ours, "trafilatura (default)": _trafilatura}
+    if ablation:
+        extractors["generic, lines only"] = _ours_lines_only
     out: dict[str, tuple[float, float, float, float]] = {}
     best = {name: float("inf") for name in extractors}
     predicted: dict[str, dict[str, str]] = {name: {} for name in extractors}
