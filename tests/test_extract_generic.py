@@ -54,6 +54,26 @@ def test_a_body_split_by_an_advert_comes_out_whole() -> None:
     assert article.author == "Minh Anh"
 
 
+INTRO = ("Sở Khoa học và Công nghệ là cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh, tham mưu quản lý nhà "
+         "nước về khoa học, công nghệ, đo lường chất lượng, sở hữu trí tuệ và an toàn bức xạ; trụ sở đặt tại "
+         "số 5 đường Trần Phú, phường Hải Châu, tiếp công dân vào sáng thứ Năm hằng tuần.")
+
+
+def sidebar_page() -> str:
+    """An article whose body class ("article-content") also dresses a side box of prose."""
+    body = "".join(f"<p>{p}</p>" for p in PART_ONE)
+    return f"""<html><head><title>Hội nghị triển khai nhiệm vụ cải cách hành chính</title></head><body>
+<div class="main"><div class="col-main"><h1>Hội nghị triển khai nhiệm vụ cải cách hành chính</h1>
+<p>Ngày đăng: 12/03/2025 09:30</p><div class="article-content">{body}<p>Minh Anh</p></div></div>
+<div class="sidebar"><div class="article-content"><p>{INTRO}</p></div></div></div></body></html>"""
+
+
+def test_a_side_box_with_the_body_class_is_not_a_continuation() -> None:
+    article = extract_article(sidebar_page(), "https://skhcn.example.gov.vn/tin/hoi-nghi", family="generic")
+    assert article.body.splitlines() == PART_ONE
+    assert INTRO not in article.body
+
+
 def menu_page() -> str:
     """An article next to a menu of place names, each short enough to pass for a byline."""
     places = ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Quảng Bình", "Quảng Trị", "Huế", "Đà Nẵng", "Quảng Ngãi"]

@@ -173,25 +173,42 @@ def locate_container(doc: lxml_html.HtmlElement, lines: list[str]) -> Located:
 
 # Class words of an article body; a container whose class names none of them is not followed.
 _BODY_CLASS = re.compile(r"body|content|article|story|text|entry|post|detail|noi-?dung|chi-?tiet", re.I)
+# Class or id words of boxes beside the article: a part inside one is not a continuation.
+_ASIDE = re.compile(r"side|aside|widget|portlet|module|box|banner|footer|header|menu|nav|related|relate|"
+                    r"other|tin-?khac|lien-?quan|col-?(?:right|left)|right|left|popular|most|comment", re.I)
 MIN_CONTINUATION_CHARS = 200
+MAX_CONTINUATION_LINK_SHARE = 0.3
+
+
+def _is_continuation(el: lxml_html.HtmlElement, container: lxml_html.HtmlElement) -> bool:
+    """Whether ``el`` reads as more of the article: prose, few links, not inside a side box."""
+    text = el.text_content().strip()
+    if len(text) < MIN_CONTINUATION_CHARS:
+        return False
+    linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+    if linked > MAX_CONTINUATION_LINK_SHARE * len(text):
+        return False
+    shared = set(container.iterancestors())
+    return not any(_ASIDE.search(f"{a.get('class') or ''} {a.get('id') or ''}")
+                   for a in el.iterancestors() if a not in shared)
 
 
 def continuations(doc: lxml_html.HtmlElement, container: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    """The parts of a body split by ads or widgets, the container included, in document order.
+    """The parts of a body split by ads or widgets, the container first, in document order.
 
-    A part is an element of the container's tag and exact class, at its depth, outside it,
-    holding some prose; trafilatura keeps only the first part of such pages.
+    A part is an element after the container, of its tag and exact class, at its depth, holding
+    prose with few links and not inside a side box; trafilatura keeps only the first part of
+    such pages.
     """
     cls = container.get("class")
     if not cls or not _BODY_CLASS.search(cls):
         return [container]
     depth = sum(1 for _ in container.iterancestors())
-    parts = []
+    parts: list[lxml_html.HtmlElement] = []
     for el in doc.iter(container.tag):
         if el is container:
             parts.append(el)
-        elif (el.get("class") == cls and sum(1 for _ in el.iterancestors()) == depth
-              and len(el.text_content().strip()) >= MIN_CONTINUATION_CHARS):
+        elif (parts and el.get("class") == cls and sum(1 for _ in el.iterancestors()) == depth
+              and _is_continuation(el, container)):
             parts.append(el)
     return parts
-
