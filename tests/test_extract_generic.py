@@ -98,6 +98,52 @@ def test_main_text_holds_short_lines_only_as_whole_lines() -> None:
     assert not main.holds("Hội nghị")  # short, and not one of the lines
 
 
+def test_a_paragraph_cut_by_line_breaks_is_found_whole() -> None:
+    """Editors cut paragraphs with <br><br>; trafilatura splits them into lines, the body keeps them."""
+    broken = "<br /><br />".join(PART_TWO + PART_ONE[1:])
+    html = f"""<html><head><title>Họp xét công nhận sáng kiến cấp tỉnh</title></head><body>
+<ul class="nav"><li><a href="/">Trang chủ</a></li><li><a href="/tin">Tin tức</a></li></ul>
+<div class="item-page"><h2>Họp xét công nhận sáng kiến cấp tỉnh</h2><p>Ngày đăng: 05/01/2025</p>
+<div itemprop="articleBody"><p>{PART_ONE[0]}</p><p>{broken}</p></div></div>
+<div class="moduletable"><h3>Tin cùng chuyên mục</h3><ul><li><a href="/tin/1">Hưởng ứng Ngày Khoa học và
+Công nghệ Việt Nam</a></li></ul></div></body></html>"""
+    article = extract_article(html, "https://tttt.example.gov.vn/index.php?id=315", family="generic")
+    assert article.body.splitlines() == [PART_ONE[0], *PART_TWO, *PART_ONE[1:]]
+
+
+def test_a_summary_field_is_the_lead() -> None:
+    """Drupal's "tóm tắt" field stands beside the body field: it is the body's first line."""
+    caption = "Quang cảnh hội nghị triển khai nhiệm vụ năm 2025"
+    paragraphs = PART_TWO + [
+        f"Tại điểm cầu số {i}, đại diện các phòng chuyên môn báo cáo kết quả rà soát quy trình nội bộ, số hồ "
+        f"sơ đã số hóa và những vướng mắc khi vận hành hệ thống một cửa điện tử trong quý vừa qua." for i in range(1, 21)]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = f"""<html><head><title>Triển khai nhiệm vụ năm 2025</title></head><body>
+<h1 class="page-header">Triển khai nhiệm vụ năm 2025</h1><article class="node">
+<div class="thumb"><img src="/files/hoi-nghi.jpg" alt="Triển khai nhiệm vụ năm 2025" /></div>
+<span class="submitted">Thứ Hai, 06/01/2025 - 08:00</span>
+<div class="field field-name-field-tom-tat"><strong>{PART_ONE[0]}</strong></div>
+<div class="field field-name-body">{body}<figure><img src="/files/hoi-nghi.jpg" alt="" />
+<figcaption>{caption}</figcaption></figure><p>Lan Hương</p></div></article></body></html>"""
+    article = extract_article(html, "https://sokhcn.example.gov.vn/node/7", family="generic")
+    assert article.body.splitlines() == [PART_ONE[0], *paragraphs]
+    assert [(i.src, i.caption) for i in article.images] == [("https://sokhcn.example.gov.vn/files/hoi-nghi.jpg", caption)]
+
+
+def test_a_picture_shown_twice_keeps_its_caption() -> None:
+    """A thumbnail above the body, then the same picture in the body with its caption."""
+    caption = "Quang cảnh hội nghị triển khai nhiệm vụ năm 2025"
+    body = "".join(f"<p>{p}</p>" for p in PART_TWO)
+    html = f"""<html><head><title>Triển khai nhiệm vụ năm 2025</title></head><body>
+<h1>Triển khai nhiệm vụ năm 2025</h1><div class="news-detail">
+<div class="thumb"><img src="/files/hoi-nghi.jpg" alt="Triển khai nhiệm vụ năm 2025" /></div>
+<p class="date">Thứ Hai, 06/01/2025 - 08:00</p><p>{PART_ONE[0]}</p>{body}<figure><img src="/files/hoi-nghi.jpg" alt="" />
+<figcaption>{caption}</figcaption></figure><p>Lan Hương</p></div></body></html>"""
+    article = extract_article(html, "https://sokhcn.example.gov.vn/tin/7", family="generic")
+    assert article.body.splitlines() == [PART_ONE[0], *PART_TWO]
+    assert [(i.src, i.caption) for i in article.images] == [("https://sokhcn.example.gov.vn/files/hoi-nghi.jpg", caption)]
+
+
 # Lines made of chrome words, prose words and numbers: the quick word test must agree with the
 # full phrase test (it only saves the regex work on lines that hold a plain word).
 _WORDS = sorted(vocabulary().words)

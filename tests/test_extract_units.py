@@ -240,7 +240,8 @@ def test_date_from_url() -> None:
 @pytest.mark.parametrize("line,author", [("Thanh Minh", "Thanh Minh"), ("Bùi Thanh Bình", "Bùi Thanh Bình"),
                                          ("Tin ảnh Lê Tuấn", "Lê Tuấn"), ("Ảnh: H.T", "H.T"),
                                          ("Tác giả: Nguyễn Văn An", "Nguyễn Văn An"), ("BBT", "BBT"),
-                                         ("Minh Anh (tổng hợp)", "Minh Anh")])
+                                         ("Minh Anh (tổng hợp)", "Minh Anh"),
+                                         ("Tác giả bài viết: Minh Hiếu", "Minh Hiếu")])
 def test_author_lines(line: str, author: str) -> None:
     assert split_author(line) == author
 

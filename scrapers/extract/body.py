@@ -120,9 +120,17 @@ def assemble(blocks: list[Block], *, url: str, title: str, page_chrome: list[str
             budget.check()
         if block.kind == "img":
             src = absolute(url, block.src)
-            if src and all(i.src != src for i in images):
-                images.append(Image(src=src, caption=captions.get(index, ""), alt=block.alt))
-                kept.append(Block("img", src=src, alt=captions.get(index, "") or block.alt))
+            caption = captions.get(index, "")
+            earlier = next((i for i in images if i.src == src), None)
+            if src and earlier is None:
+                images.append(Image(src=src, caption=caption, alt=block.alt))
+                kept.append(Block("img", src=src, alt=caption or block.alt))
+            elif earlier is not None and caption and not earlier.caption:
+                # The same picture shown twice (a thumbnail above the body, then in it with its caption).
+                earlier.caption = caption
+                for shown in kept:
+                    if shown.kind == "img" and shown.src == src:
+                        shown.alt = caption
             continue
         if block.kind == "table":
             kept.append(block)

@@ -9,7 +9,7 @@ from scrapers.extract.chrome import is_chrome_phrase
 _SOURCE = re.compile(r"^\(?\s*(?:nguồn(?:\s+tin)?|theo|trích nguồn)\s*[:\-]?\s*(.{2,120}?)\s*\)?\.?$", re.I)
 _URL_LINE = re.compile(r"^\(?\s*(https?://\S+|www\.\S+)\s*\)?$", re.I)
 _LABELLED = re.compile(
-    r"^\(?\s*(?:tác giả|người viết|người đăng(?: tin)?|bài(?: và| và ảnh|, ảnh)?(?: ảnh)?|tin(?: và ảnh|, ảnh| ảnh)?|"
+    r"^\(?\s*(?:tác giả(?: bài viết| bài)?|người viết|người đăng(?: tin)?|bài(?: và| và ảnh|, ảnh)?(?: ảnh)?|tin(?: và ảnh|, ảnh| ảnh)?|"
     r"ảnh|bài, ảnh|tin và ảnh|thực hiện|nhóm phóng viên|pv)\s*[:\-]?\s+(.{2,60}?)\s*\)?\.?$",
     re.I,
 )

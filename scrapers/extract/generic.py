@@ -119,6 +119,33 @@ def _text_lengths(doc: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, int
     return lengths
 
 
+def _br_lines(el: lxml_html.HtmlElement) -> list[str]:
+    """The text of ``el`` cut at its <br> elements."""
+    lines = [el.text or ""]
+
+    def add(node: lxml_html.HtmlElement) -> None:
+        if node.tag == "br":
+            lines.append("")
+        elif node.tag not in _SILENT:
+            lines[-1] += node.text or ""
+            for child in node:
+                add(child)
+        lines[-1] += node.tail or ""
+
+    for child in el:
+        add(child)
+    return lines
+
+
+def _kept_by_lines(el: lxml_html.HtmlElement, keys: set[str], kept: str) -> bool:
+    """Whether every line of a paragraph broken by <br> is one trafilatura kept."""
+    if el.find(".//br") is None:
+        return False
+    parts = [match_key(line) for line in _br_lines(el)]
+    parts = [p for p in parts if p]
+    return len(parts) > 1 and all(p in keys or (kept and len(p) >= 20 and p in kept) for p in parts)
+
+
 def locate_container(doc: lxml_html.HtmlElement, lines: list[str]) -> Located:
     """The element holding most of ``lines`` (the main text trafilatura kept) and little else."""
     keys = {match_key(line) for line in lines if len(line) >= 25 and not is_chrome_line(line)}
@@ -127,10 +154,11 @@ def locate_container(doc: lxml_html.HtmlElement, lines: list[str]) -> Located:
         return out
     kept = "\n".join(keys) if sum(map(len, keys)) < MAX_SUBSTRING_TEXT else ""
     longest = max(map(len, keys)) * 1.3 + 40
+    whole = sum(map(len, keys)) * 1.3 + 40  # a paragraph cut by <br> may hold several lines
     lengths = _text_lengths(doc)
     matched: list[lxml_html.HtmlElement] = []
     seen: dict[lxml_html.HtmlElement, str] = {}  # candidates' keys, reused by a wrapper of one child
-    for count, el in enumerate(e for e in lengths if e.tag in _BLOCKISH and 20 <= lengths[e] <= longest):
+    for count, el in enumerate(e for e in lengths if e.tag in _BLOCKISH and 20 <= lengths[e] <= whole):
         if count > MAX_CANDIDATES:
             break
         if count % 1000 == 0:
@@ -138,14 +166,20 @@ def locate_container(doc: lxml_html.HtmlElement, lines: list[str]) -> Located:
         children = len(el)
         if children >= 40:
             continue
+        if lengths[el] > longest:
+            # Longer than any line: only a paragraph whose lines are cut by <br> can still match.
+            if el.find("br") is not None and _kept_by_lines(el, keys, kept):
+                matched.append(el)
+            continue
         only = el[0] if children == 1 else None
         if only is not None and only in seen and lengths[only] == lengths[el]:
             text = seen[only]  # <div><p>same text</p></div>: the same key
         else:
             text = match_key(" ".join(el.itertext()))
         seen[el] = text
-        # An element whose whole text trafilatura kept (trafilatura merges table cells' paragraphs).
-        if len(text) >= 20 and (text in keys or (kept and text in kept)):
+        # An element whose whole text trafilatura kept (trafilatura merges table cells' paragraphs),
+        # or each of its <br>-separated lines (trafilatura splits a paragraph at its line breaks).
+        if len(text) >= 20 and (text in keys or (kept and text in kept) or _kept_by_lines(el, keys, kept)):
             matched.append(el)
     if not matched:
         return out

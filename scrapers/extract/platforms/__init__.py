@@ -32,7 +32,8 @@ class Profile:
 GENERIC = Profile(name="generic", lead=(".sapo", ".post-sapo", ".detail-sapo", ".article-sapo", ".hometext",
                                         ".tom-tat", ".tomtat", ".article-summary", ".summary", ".lead",
                                         ".ArticleSummary", ".news-summary", ".field-name-field-summary",
-                                        ".field--name-field-summary", ".detail-sapo"),
+                                        ".field--name-field-summary", ".field-name-field-tom-tat",
+                                        ".field--name-field-tom-tat", ".detail-sapo"),
                   author=("[itemprop=author]", "[rel=author]", ".byline .author", ".post-author", ".tac-gia",
                           ".tacgia"))
 
