@@ -19,7 +19,7 @@ from scrapers.extract.decode import decode_html
 from scrapers.extract.generic import (MAX_TRAFILATURA_CHARS, MIN_COVERAGE, MainText, continuations,
                                       locate_container, trafilatura_lines)
 from scrapers.extract.metadata import absolute, read_meta, select, text_of
-from scrapers.extract.selectors import find_all
+from scrapers.extract.selectors import find_all, forget
 from scrapers.extract.platforms import GENERIC, Profile, detect, profile_for
 from scrapers.extract.text import word_count
 from scrapers.items import Article, Attachment
@@ -108,6 +108,7 @@ def _contains(outer: lxml_html.HtmlElement, inner: lxml_html.HtmlElement) -> boo
 def _strip_chrome(scope: lxml_html.HtmlElement, profile: Profile) -> None:
     """Remove chrome blocks inside ``scope`` (what is walked; chrome elsewhere is never read)."""
     budget.check()
+    forget()  # the document's selector index no longer holds once blocks are dropped
     for el in find_all(scope, chrome_selectors() + profile.chrome):
         if el is scope or el.getparent() is None:
             continue
@@ -200,6 +201,10 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
         return Article.failed(url, "no title and no text found", method=method)
     if not body_text:
         return Article.failed(url, "no article text found", method=method)
+    author, source = meta.author or body.author, meta.source or body.source
+    if (not author or not source) and _has_labels(text):
+        author = author or labelled_author(page_lines())
+        source = source or labelled_source(page_lines())
     return Article(
         url=url,
         canonical_url=meta.canonical_url or url,
@@ -207,8 +212,8 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
         body=body_text,
         published_at=meta.published.iso() if meta.published else None,
         updated_at=meta.updated.iso() if meta.updated else None,
-        author=meta.author or body.author or (labelled_author(page_lines()) if _has_labels(text) else ""),
-        source=meta.source or body.source or (labelled_source(page_lines()) if _has_labels(text) else ""),
+        author=author,
+        source=source,
         category=meta.breadcrumb[-1] if meta.breadcrumb else "",
         breadcrumb=meta.breadcrumb,
         body_html=body.html(),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
@@ -75,8 +77,71 @@ def find_all(doc: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> list[lxm
     return found
 
 
+@dataclass
+class DocIndex:
+    """The elements of one whole document by tag, class and id, in document order (one pass)."""
+
+    doc: lxml_html.HtmlElement
+    tags: dict[str, list[lxml_html.HtmlElement]]
+    classes: dict[str, list[lxml_html.HtmlElement]]
+    ids: dict[str, list[lxml_html.HtmlElement]]
+
+    @classmethod
+    def build(cls, doc: lxml_html.HtmlElement) -> "DocIndex":
+        """Index ``doc``."""
+        tags: dict[str, list[lxml_html.HtmlElement]] = {}
+        classes: dict[str, list[lxml_html.HtmlElement]] = {}
+        ids: dict[str, list[lxml_html.HtmlElement]] = {}
+        for el in doc.iter(etree.Element):
+            tags.setdefault(el.tag, []).append(el)
+            names = el.get("class")
+            if names:
+                for name in set(names.split()):
+                    classes.setdefault(name, []).append(el)
+            ident = el.get("id")
+            if ident:
+                ids.setdefault(ident, []).append(el)
+        return cls(doc, tags, classes, ids)
+
+    def lookup(self, simple: re.Match[str]) -> list[lxml_html.HtmlElement]:
+        """The elements a simple selector (tag, .class or #id) matches."""
+        if simple.group("tag"):
+            return list(self.tags.get(simple.group("tag"), ()))
+        if simple.group("cls"):
+            return list(self.classes.get(simple.group("cls"), ()))
+        return list(self.ids.get(simple.group("id"), ()))
+
+
+_INDEXES = threading.local()  # the document being read in this thread, indexed
+
+
+def index_of(doc: lxml_html.HtmlElement) -> DocIndex:
+    """The index of ``doc``, built on first use and kept until another document is asked for."""
+    index = getattr(_INDEXES, "index", None)
+    if index is None or index.doc is not doc:
+        index = _INDEXES.index = DocIndex.build(doc)
+    return index
+
+
+def forget() -> None:
+    """Drop the kept index (call before changing the document's tree)."""
+    _INDEXES.index = None
+
+
 def first_match(doc: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> list[lxml_html.HtmlElement]:
-    """Elements matching the first of ``selectors`` that matches anything (simple ones in one pass)."""
+    """Elements matching the first of ``selectors`` that matches anything.
+
+    On a whole document, simple selectors are looked up in its index; under an element, simple
+    ones are matched in one pass over it.
+    """
+    if doc.getparent() is None:
+        index = index_of(doc)
+        for selector in selectors:
+            simple_match = _SIMPLE.match(selector.strip())
+            found = index.lookup(simple_match) if simple_match else matches(doc, selector)
+            if found:
+                return found
+        return []
     simple = {sel: _SIMPLE.match(sel.strip()) for sel in selectors}
     if sum(1 for m in simple.values() if m) < 3:
         for selector in selectors:
