@@ -28,6 +28,7 @@ MAX_BYTES = 5 * 1024 * 1024  # bigger responses are not article pages
 MIN_BODY_WORDS = 15
 ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "zip", "rar", "ppt", "pptx", "odt", "ods")
 _ATTACHMENT_URL = re.compile(r"\.(" + "|".join(ATTACHMENT_TYPES) + r")(?:$|[?#])", re.I)
+_MAYBE_ATTACHMENT = re.compile(r"\.(?:" + "|".join(ATTACHMENT_TYPES) + r")\b", re.I)
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"\x1f\x8b",
                  b"Rar!", b"7z\xbc\xaf")
 
@@ -69,6 +70,7 @@ def _refuse(html: bytes | str) -> str:
     return ""
 
 
+_NEVER_READ = ("script", "style", "noscript", "template", "svg")
 _PARSERS = threading.local()  # lxml parsers must not be shared between threads
 
 
@@ -95,9 +97,13 @@ def _parse(text: str) -> lxml_html.HtmlElement | None:
     if not text.strip():
         return None
     try:
-        return lxml_html.document_fromstring(text, parser=_parser())
+        doc = lxml_html.document_fromstring(text, parser=_parser())
     except (etree.ParserError, ValueError):
         return None
+    # Nothing reads scripts, styles or drawings (the family is detected on the raw text): dropping them
+    # here spares every later pass, and trafilatura's copy of the tree, their nodes.
+    etree.strip_elements(doc, *_NEVER_READ, with_tail=False)
+    return doc
 
 
 def _contains(outer: lxml_html.HtmlElement, inner: lxml_html.HtmlElement) -> bool:
@@ -124,7 +130,10 @@ def _attachments(doc: lxml_html.HtmlElement, container: lxml_html.HtmlElement | 
     out: list[Attachment] = []
     for scope in scopes:
         for a in scope.iter("a"):
-            href = absolute(url, a.get("href") or "")
+            raw = a.get("href") or ""
+            if not _MAYBE_ATTACHMENT.search(raw):  # most links name no document: skip the URL work
+                continue
+            href = absolute(url, raw)
             match = _ATTACHMENT_URL.search(urlsplit(href).path + ("?" if urlsplit(href).query else ""))
             if not href or not match or any(x.url == href for x in out):
                 continue

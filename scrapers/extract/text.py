@@ -32,10 +32,19 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_ODD_CHARACTER = re.compile(f"[{_SPACE_LIKE}{_INVISIBLE}]")
+_RUN_HINTS = ("  ", "\t", "\r", "\f", "\v")
+
+
 def clean_line(text: str) -> str:
     """One line of text: NFC, odd spaces made plain, invisible characters dropped, runs folded."""
-    text = nfc(text).translate(_SPACE_TABLE)
-    return _RUNS_OF_SPACE.sub(" ", text).strip()
+    if not text.isascii():  # ASCII text is NFC and holds no odd space (the common case skips both)
+        text = nfc(text)
+        if _ODD_CHARACTER.search(text):
+            text = text.translate(_SPACE_TABLE)
+    if any(hint in text for hint in _RUN_HINTS):
+        text = _RUNS_OF_SPACE.sub(" ", text)
+    return text.strip()
 
 
 def clean_text(text: str) -> str:
