@@ -144,6 +144,19 @@ def test_a_picture_shown_twice_keeps_its_caption() -> None:
     assert [(i.src, i.caption) for i in article.images] == [("https://sokhcn.example.gov.vn/files/hoi-nghi.jpg", caption)]
 
 
+def test_a_short_page_wrapped_in_a_form_keeps_its_article() -> None:
+    """ASP.NET wraps the whole page in one <form>: chrome removal must not take it for a form."""
+    body = "".join(f"<p>{p}</p>" for p in PART_ONE)
+    html = f"""<html><head><title>Hội nghị cải cách hành chính</title></head><body>
+<form method="post" action="./chi-tiet.aspx?id=12" id="form1"><input type="hidden" name="__VIEWSTATE" value="x" />
+<div class="search"><form action="/tim-kiem"><input name="q" /><button>Tìm kiếm</button></form></div>
+<h1>Hội nghị cải cách hành chính</h1><span class="date">12/03/2025</span>
+<div class="content-detail">{body}<p>Minh Anh</p></div></form></body></html>"""
+    article = extract_article(html, "https://skhcn.example.gov.vn/chi-tiet.aspx?id=12", family="generic")
+    assert article.body.splitlines() == PART_ONE
+    assert "Tìm kiếm" not in article.body
+
+
 # Lines made of chrome words, prose words and numbers: the quick word test must agree with the
 # full phrase test (it only saves the regex work on lines that hold a plain word).
 _WORDS = sorted(vocabulary().words)

@@ -112,14 +112,20 @@ def _contains(outer: lxml_html.HtmlElement, inner: lxml_html.HtmlElement) -> boo
 
 
 def _strip_chrome(scope: lxml_html.HtmlElement, profile: Profile) -> None:
-    """Remove chrome blocks inside ``scope`` (what is walked; chrome elsewhere is never read)."""
+    """Remove chrome blocks inside ``scope`` (the container, or the whole page on the generic path)."""
     budget.check()
     forget()  # the document's selector index no longer holds once blocks are dropped
+    scope_size: int | None = None
     for el in find_all(scope, chrome_selectors() + profile.chrome):
         if el is scope or el.getparent() is None:
             continue
-        if el.tag == "form" and len(text_of(el)) > 2000:
-            continue
+        if el.tag == "form":
+            size = len(text_of(el))
+            if scope_size is None:
+                scope_size = len(scope.text_content())
+            # A form holding much text, or most of the scope, wraps the page (ASP.NET): not chrome.
+            if size > 2000 or size >= scope_size / 2:
+                continue
         el.drop_tree()
 
 
@@ -149,7 +155,7 @@ def _container(doc: lxml_html.HtmlElement, profile: Profile) -> lxml_html.HtmlEl
     return max(found, key=lambda el: len(text_of(el)), default=None)
 
 
-def _with_continuations(doc: lxml_html.HtmlElement, container: lxml_html.HtmlElement, profile: Profile,
+def _with_continuations(doc: lxml_html.HtmlElement, container: lxml_html.HtmlElement,
                         blocks: list[Block], main_lines: list[str]) -> tuple[list[Block], list[str]]:
     """The container's blocks with those of the other parts of a split body, whose lines count as main text."""
     parts = continuations(doc, container)
@@ -160,8 +166,7 @@ def _with_continuations(doc: lxml_html.HtmlElement, container: lxml_html.HtmlEle
         if part is container:
             out.extend(blocks)
             continue
-        _strip_chrome(part, profile)
-        more = walk(part)
+        more = walk(part)  # (chrome already stripped from the whole page)
         out.extend(more)
         main_lines = main_lines + [b.text for b in more if b.text]
     return out, main_lines
@@ -185,20 +190,30 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
     budget.check()
     method = profile.name if container is not None else "generic"
     main_lines: list[str] = []
-    if container is None:
+    lead: list[lxml_html.HtmlElement] | None = None
+    page_stripped = container is None
+    if page_stripped:
+        lead = select(doc, GENERIC.lead)
+        # Chrome out of the whole page before trafilatura copies and reads it: less to copy, prune
+        # and search, and nothing the vocabulary names can be taken for the article.
+        _strip_chrome(doc.find("body"), profile)
         main_lines = trafilatura_lines(doc if len(text) <= MAX_TRAFILATURA_CHARS else "", url)
         located = locate_container(doc, main_lines)
         container = located.element if located.coverage >= MIN_COVERAGE else None
         budget.check()
     attachments = _attachments(doc, container, profile, url)
     if container is not None:
-        lead = select(doc, profile.lead if method != "generic" else GENERIC.lead)
-        _strip_chrome(container, profile)
+        if lead is None:
+            lead = select(doc, profile.lead)
+        lead = [el for el in lead if el.getroottree().getroot() is doc]  # not dropped as chrome
+        if not page_stripped:
+            _strip_chrome(container, profile)
         blocks = walk(container)
         if main_lines:
-            blocks, main_lines = _with_continuations(doc, container, profile, blocks, main_lines)
+            blocks, main_lines = _with_continuations(doc, container, blocks, main_lines)
         if lead and not _contains(container, lead[0]) and not _contains(lead[0], container):
-            _strip_chrome(lead[0], profile)
+            if not page_stripped:
+                _strip_chrome(lead[0], profile)
             blocks = walk(lead[0]) + blocks
     else:
         blocks = [Block("p", line) for line in main_lines]

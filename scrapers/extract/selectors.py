@@ -134,6 +134,8 @@ def first_match(doc: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> list[
     On a whole document, simple selectors are looked up in its index; under an element, simple
     ones are matched in one pass over it.
     """
+    if not selectors:
+        return []
     if doc.getparent() is None:
         index = index_of(doc)
         for selector in selectors:
