@@ -19,7 +19,7 @@ from scrapers.extract.decode import decode_html
 from scrapers.extract.generic import (MAX_TRAFILATURA_CHARS, MIN_COVERAGE, MainText, continuations,
                                       locate_container, trafilatura_lines)
 from scrapers.extract.metadata import absolute, read_meta, select, text_of
-from scrapers.extract.selectors import find_all, forget
+from scrapers.extract.selectors import find_any, forget
 from scrapers.extract.platforms import GENERIC, Profile, detect, profile_for
 from scrapers.extract.text import word_count
 from scrapers.items import Article, Attachment
@@ -114,9 +114,10 @@ def _contains(outer: lxml_html.HtmlElement, inner: lxml_html.HtmlElement) -> boo
 def _strip_chrome(scope: lxml_html.HtmlElement, profile: Profile) -> None:
     """Remove chrome blocks inside ``scope`` (the container, or the whole page on the generic path)."""
     budget.check()
+    found = find_any(scope, chrome_selectors() + profile.chrome)
     forget()  # the document's selector index no longer holds once blocks are dropped
     scope_size: int | None = None
-    for el in find_all(scope, chrome_selectors() + profile.chrome):
+    for el in found:
         if el is scope or el.getparent() is None:
             continue
         if el.tag == "form":

@@ -128,6 +128,33 @@ def forget() -> None:
     _INDEXES.index = None
 
 
+def find_any(scope: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> list[lxml_html.HtmlElement]:
+    """Every element under ``scope`` matching any of ``selectors``, each once, in no set order.
+
+    When ``scope`` is the body of the indexed document, simple selectors are looked up in the index
+    (no pass over the tree); otherwise this is ``find_all``.
+    """
+    index = getattr(_INDEXES, "index", None)
+    if index is None or scope.getparent() is not index.doc:
+        return find_all(scope, selectors)
+    group = matcher(selectors)
+    found: dict[lxml_html.HtmlElement, None] = {}
+    for tag in group.tags:
+        found.update(dict.fromkeys(index.tags.get(tag, ())))
+    for name in group.classes:
+        found.update(dict.fromkeys(index.classes.get(name, ())))
+    for ident in group.ids:
+        found.update(dict.fromkeys(index.ids.get(ident, ())))
+    inside = [el for el in found if any(a is scope for a in el.iterancestors())]
+    seen = set(inside)
+    for selector in group.others:
+        for el in matches(scope, selector):
+            if el not in seen:
+                seen.add(el)
+                inside.append(el)
+    return inside
+
+
 def first_match(doc: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> list[lxml_html.HtmlElement]:
     """Elements matching the first of ``selectors`` that matches anything.
 
