@@ -1,13 +1,19 @@
-"""The generic path on pages no profile knows: split bodies, menus of short links, the chrome key."""
+"""The generic path on pages no profile knows: split bodies, menus of short links, the chrome key, the selector index."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scrapers.extract import extract_article
-from scrapers.extract.chrome import is_chrome_line, residue, vocabulary
+from scrapers.extract import decode_html, extract_article
+from scrapers.extract.article import _parse
+from scrapers.extract.chrome import chrome_selectors, is_chrome_line, residue, vocabulary
 from scrapers.extract.generic import MainText
+from scrapers.extract.platforms import GENERIC
+from scrapers.extract.selectors import find_all, find_any, first_match
 
 PART_ONE = [
     "Sáng 12/3, Sở Khoa học và Công nghệ tổ chức hội nghị triển khai nhiệm vụ cải cách hành chính năm "
@@ -172,3 +178,18 @@ def test_the_quick_word_test_agrees_with_the_phrase_test(words: list[str]) -> No
     if is_chrome_line(line):
         assert not residue(line) or line.lower().startswith(vocabulary().prefixes) or vocabulary().prefix_keys.match(
             line.lower())
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+
+
+@pytest.mark.parametrize("page", sorted(FIXTURES.glob("*/*.html")), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_the_selector_index_finds_what_a_pass_over_the_tree_finds(page: Path) -> None:
+    doc = _parse(decode_html(page.read_bytes(), {}))
+    wanted = chrome_selectors() + GENERIC.lead + ("h1", "#main", ".content", "title", "meta")  # head ones too
+    body = doc.find("body")
+    by_pass = find_all(body, wanted)
+    first_match(doc, ("title",))  # builds the index of this document
+    assert set(find_any(body, wanted)) == set(by_pass)
+    for selector in wanted:
+        assert first_match(doc, (selector,)) == [el for el in find_all(doc, (selector,))]
