@@ -37,9 +37,10 @@ _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b
 _LABEL_WORDS = ("ác giả", "ÁC GIẢ", "gười viết", "GƯỜI VIẾT", "guồn", "GUỒN")
 
 
-def _has_labels(html: str) -> bool:
-    """Whether the page holds an author or source label at all (asked only when no byline was found)."""
-    return any(word in html for word in _LABEL_WORDS)
+def _has_labels(doc: lxml_html.HtmlElement) -> bool:
+    """Whether the page's text holds an author or source label at all (asked only when no byline was found)."""
+    text = doc.text_content()
+    return any(word in text for word in _LABEL_WORDS)
 
 
 class PageLines:
@@ -227,7 +228,7 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
     if not body_text:
         return Article.failed(url, "no article text found", method=method)
     author, source = meta.author or body.author, meta.source or body.source
-    if (not author or not source) and _has_labels(text):
+    if (not author or not source) and _has_labels(doc):
         author = author or labelled_author(page_lines())
         source = source or labelled_source(page_lines())
     return Article(
