@@ -148,8 +148,9 @@ def _kept_by_lines(el: lxml_html.HtmlElement, keys: set[str], kept: str) -> bool
 
 def locate_container(doc: lxml_html.HtmlElement, lines: list[str]) -> Located:
     """The element holding most of ``lines`` (the main text trafilatura kept) and little else."""
-    keys = {match_key(line) for line in lines if len(line) >= 25 and not is_chrome_line(line)}
-    out = Located(keys={match_key(line) for line in lines})
+    line_keys = [match_key(line) for line in lines]
+    keys = {key for line, key in zip(lines, line_keys) if len(line) >= 25 and not is_chrome_line(line)}
+    out = Located(keys=set(line_keys))
     if not keys:
         return out
     kept = "\n".join(keys) if sum(map(len, keys)) < MAX_SUBSTRING_TEXT else ""

@@ -161,7 +161,8 @@ def _title_region(doc: lxml_html.HtmlElement, title: str) -> lxml_html.HtmlEleme
     if not key:
         return None
     heading = next((el for el in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")
-                    if fold(text_of(el)).removeprefix("null ") == key), None)
+                    if len(el.text_content()) >= len(title) // 2  # cheap test before folding the text
+                    and fold(text_of(el)).removeprefix("null ") == key), None)
     if heading is None:
         return None
     region = heading
