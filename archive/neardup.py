@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
 import unicodedata
 import zlib
 from collections import Counter
@@ -69,10 +70,14 @@ class _Tokens(dict):
         if len(self) > 500_000:
             self.clear()
             _FOLDED.clear()
+            _ONE.clear()
         folds = [fold(word) for word in _WORD.findall(token)]
         ids = tuple(zlib.crc32(s.encode()) | (zlib.adler32(s.encode()) << 32) for f in folds for s in f.split())
         self[token] = ids
-        _FOLDED[token] = " ".join(folds) if all(folds) else "  "  # an empty fold: analyse falls back
+        # An empty fold, or a character after which folding word by word could differ from
+        # folding the whole text (never a space: ``split`` cut there): analyse falls back.
+        risky = not all(folds) or not _risky().isdisjoint(token)
+        _FOLDED[token] = "  " if risky else " ".join(folds)
         return ids
 
 
@@ -82,9 +87,32 @@ class _Folded(dict):  # token -> its words' folds joined ("" for a token without
         return self[token]
 
 
+class _One(dict):  # token -> the id of its one syllable; 0 for a token of none or several
+    def __missing__(self, token: str) -> int:
+        ids = _IDS[token]
+        self[token] = value = ids[0] if len(ids) == 1 else 0
+        return value
+
+
 _IDS = _Tokens()
 _FOLDED = _Folded()
+_ONE = _One()
 _word_ids = _IDS.__getitem__
+
+
+def _token_ids(tokens: list[str]) -> np.ndarray:
+    """The syllable ids of ``tokens`` in order (``chain(*map(_word_ids, tokens))``) as uint64: one
+    id per token through a cache, the few tokens of no or several syllables spliced in."""
+    ids = np.fromiter(map(_ONE.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    odd = np.flatnonzero(ids == 0)
+    if not len(odd):
+        return ids
+    parts, start = [], 0
+    for k in odd.tolist():
+        parts += [ids[start:k], np.array(_IDS[tokens[k]], dtype=np.uint64)]
+        start = k + 1
+    parts.append(ids[start:])
+    return np.concatenate(parts)
 
 
 def member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -112,30 +140,48 @@ def _risky() -> frozenset[str]:
 def analyse(body: str) -> tuple[list[int], str]:
     """``(syllable_ids(body), fold(body))`` in one pass over the words (each folded once, cached).
 
-    The folded text is ``fold(body)`` exactly: the words' folds joined when the text has no
-    character that folding the whole text treats differently (checked), else ``fold`` itself.
+    The folded text is ``fold(body)`` exactly: the words' folds joined when no token has a
+    character that folding the whole text treats differently (checked once per token, cached),
+    else ``fold`` itself.
     """
-    text = unicodedata.normalize("NFC", body).lower()
-    tokens = text.split()
-    ids = list(chain.from_iterable(map(_word_ids, tokens)))
+    ids, folded = _analyse(body)
+    return ids.tolist(), folded
+
+
+def _analyse(body: str) -> tuple[np.ndarray, str]:
+    """:func:`analyse` with the syllable ids as a uint64 array."""
+    tokens = unicodedata.normalize("NFC", body).lower().split()
+    ids = _token_ids(tokens)
     folded = " ".join(filter(None, map(_FOLDED.__getitem__, tokens)))
-    if not _risky().isdisjoint(text) or "  " in folded or folded[:1] == " " or folded[-1:] == " ":
+    if "  " in folded or folded[:1] == " " or folded[-1:] == " ":
         return ids, fold(body)
     return ids, folded
 
 
 def syllable_ids(body: str) -> list[int]:
     """The ids of ``fold(body).split()``, computed word by word through a cache."""
-    tokens = unicodedata.normalize("NFC", body).lower().split()
-    return list(chain.from_iterable(map(_word_ids, tokens)))
+    return syllable_array(body).tolist()
+
+
+def syllable_array(body: str) -> np.ndarray:
+    """:func:`syllable_ids` as a uint64 array."""
+    return _token_ids(unicodedata.normalize("NFC", body).lower().split())
+
+
+_SPLITMIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(30), np.uint64(0xBF58476D1CE4E5B9), np.uint64(27),
+             np.uint64(0x94D049BB133111EB), np.uint64(31))
 
 
 def _splitmix(values: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        z = values + np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
+    """SplitMix64's finaliser of a uint64 array (array arithmetic wraps silently: no errstate)."""
+    add, s1, m1, s2, m2, s3 = _SPLITMIX
+    z = values + add
+    z ^= z >> s1
+    z *= m1
+    z ^= z >> s2
+    z *= m2
+    z ^= z >> s3
+    return z
 
 
 def unique(values: np.ndarray) -> np.ndarray:
@@ -163,8 +209,9 @@ def shingle_sequence(body: str, words: list[int] | None = None) -> np.ndarray:
     if len(ids) < SHINGLE:
         ids = np.concatenate([ids, np.zeros(SHINGLE - len(ids), dtype=np.uint64)])
     n = len(ids) - SHINGLE + 1
-    with np.errstate(over="ignore"):
-        mixed = sum((ids[i:i + n] * _MIX[i] for i in range(SHINGLE)), np.zeros(n, dtype=np.uint64))
+    mixed = ids[:n] * _MIX[0]
+    for i in range(1, SHINGLE):
+        mixed += ids[i:i + n] * _MIX[i]
     return _splitmix(mixed)
 
 
@@ -173,25 +220,40 @@ def signature(shingle_set: np.ndarray) -> MinHash:
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_permutations(),
                       scheme="affine32")
     if len(shingle_set):
-        low = ((shingle_set ^ (shingle_set >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        # MinHash.update_batch(low.tolist()) computes exactly this (tests/test_dedupe.py checks
-        # it), but calls hashfunc once per shingle in Python; this is the same arithmetic in numpy.
-        a, b = minhash.permutations
-        with np.errstate(over="ignore"):
-            permuted = _fmix(low.reshape(-1, 1), 32) * a + b
-        minhash.hashvalues = np.minimum(minhash.hashvalues, permuted.min(axis=0))
+        minhash.hashvalues = np.minimum(minhash.hashvalues, _hashvalues(shingle_set))
     return minhash
+
+
+@lru_cache(maxsize=1)
+def _affine32() -> tuple[np.ndarray, np.ndarray]:
+    a, b = _permutations()
+    return a.astype(np.uint32).reshape(-1, 1), b.astype(np.uint32).reshape(-1, 1)
+
+
+def _hashvalues(shingle_set: np.ndarray) -> np.ndarray:
+    """The MinHash values of a non-empty shingle set: what ``MinHash.update_batch`` of the
+    shingles' low 32 bits (high 32 bits folded in) computes (tests/test_dedupe.py checks it), as
+    numpy arithmetic instead of one Python call per shingle."""
+    low = (shingle_set ^ (shingle_set >> np.uint64(32))).astype(np.uint32)  # the cast keeps 32 bits
+    a, b = _affine32()
+    permuted = a * _fmix(low, 32)  # (permutations, shingles), uint32 arithmetic wrapping mod 2^32
+    permuted += b
+    return permuted.min(axis=1)
 
 
 def band_keys(minhash: MinHash) -> list[int]:
     """One signed 64-bit key per LSH band (band number mixed in, so one table holds all bands)."""
+    return _band_keys(np.asarray(minhash.hashvalues).reshape(1, -1))[0].tolist()
+
+
+def _band_keys(values: np.ndarray) -> np.ndarray:
+    """The band keys (int64, one row each) of MinHash values (one signature per row)."""
     b, r = bands()
-    values = np.asarray(minhash.hashvalues[: b * r], dtype=np.uint64).reshape(b, r)
-    with np.errstate(over="ignore"):
-        key = np.arange(b, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93)
-        for j in range(r):
-            key = _splitmix(key ^ values[:, j])
-    return key.view(np.int64).tolist()
+    values = values[:, : b * r].astype(np.uint64).reshape(len(values), b, r)
+    key = np.broadcast_to(np.arange(b, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93), values.shape[:2])
+    for j in range(r):
+        key = _splitmix(key ^ values[:, :, j])
+    return key.view(np.int64)
 
 
 def body_hash(folded: str) -> str:
@@ -219,14 +281,80 @@ class Sketch:
 def sketch(body: str, words: list[int] | None = None) -> Sketch:
     """Shingles, band keys and body hash of a body (``words``: its syllable_ids, when already computed)."""
     if words is None:
-        words, folded = analyse(body)
-        hashed = body_hash(folded)
-    else:
-        hashed = ""
+        return sketch_many([body])[0]
     sequence = shingle_sequence(body, words)
     shingle_set = unique(sequence)
     keys = band_keys(signature(shingle_set)) if len(shingle_set) >= MIN_SHINGLES else []
-    return Sketch(shingle_set, sequence, keys, body, hashed)
+    return Sketch(shingle_set, sequence, keys, body, "")
+
+
+def sketch_many(bodies: Iterable[str]) -> list[Sketch]:
+    """:func:`sketch` of every body; the band keys of all of them computed at once."""
+    found: list[Sketch] = []
+    signed: list[int] = []
+    values: list[np.ndarray] = []
+    for body in bodies:
+        ids, folded = _analyse(body)
+        sequence = shingle_sequence(body, ids)
+        shingle_set = unique(sequence)
+        if len(shingle_set) >= MIN_SHINGLES:
+            signed.append(len(found))
+            values.append(_hashvalues(shingle_set))
+        found.append(Sketch(shingle_set, sequence, [], body, body_hash(folded)))
+    if values:
+        for k, keys in zip(signed, _band_keys(np.stack(values)).tolist()):
+            found[k].keys = keys
+    return found
+
+
+class BandFilter:
+    """A Bloom filter of the stored band keys, in memory: :meth:`might_hold` is False only for
+    a key never added, so a lookup can leave it out (a few percent of the others pass falsely).
+    It grows by segments, each taking twice as many keys as the last, so adding keys never means
+    rebuilding it. ``stamp``: the ``bands_stamp`` of ``archive_meta`` it reflects (every write of
+    band keys changes it)."""
+
+    BITS_PER_KEY = 10
+    PROBES = 3
+
+    def __init__(self, first: int = 1 << 20, stamp: str | None = None) -> None:
+        self.first = first
+        self.stamp = stamp
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every key."""
+        self.segments: list[np.ndarray] = []
+        self.room = 0  # keys the last segment still takes
+        self.next = self.first  # keys the next segment takes
+
+    def _positions(self, keys: np.ndarray, bits: int) -> list[np.ndarray]:
+        low, high = keys & np.uint64(0xFFFFFFFF), keys >> np.uint64(32)  # two hashes (keys are mixed)
+        return [(low + np.uint64(i) * high) % np.uint64(bits) for i in range(self.PROBES)]
+
+    def add(self, keys: np.ndarray) -> None:
+        """Remember ``keys`` (int64)."""
+        keys = np.asarray(keys, dtype=np.int64).view(np.uint64)
+        while len(keys):
+            if not self.room:
+                self.segments.append(np.zeros((self.next * self.BITS_PER_KEY + 7) // 8, dtype=np.uint8))
+                self.room, self.next = self.next, self.next * 2
+            part, keys = keys[: self.room], keys[self.room:]
+            segment = self.segments[-1]
+            for at in self._positions(part, len(segment) * 8):
+                np.bitwise_or.at(segment, at >> np.uint64(3), np.left_shift(1, at & np.uint64(7)).astype(np.uint8))
+            self.room -= len(part)
+
+    def might_hold(self, keys: np.ndarray) -> np.ndarray:
+        """For each key (int64): whether it may have been added (False: surely not)."""
+        keys = np.asarray(keys, dtype=np.int64).view(np.uint64)
+        held = np.zeros(len(keys), dtype=bool)
+        for segment in self.segments:
+            here = np.ones(len(keys), dtype=bool)
+            for at in self._positions(keys, len(segment) * 8):
+                here &= (segment[at >> np.uint64(3)] >> (at & np.uint64(7)).astype(np.uint8)) & np.uint8(1) == 1
+            held |= here
+        return held
 
 
 class BandIndex:
@@ -242,12 +370,38 @@ class BandIndex:
     MERGE_ROWS = 1_500_000
     TABLES = ("minhash_bands", "minhash_bands_recent")
 
-    def __init__(self, db: "Database") -> None:
+    def __init__(self, db: "Database", filter: BandFilter | None = None) -> None:
         self.db = db
+        self.filter = filter  # when given, in step with the tables (see :meth:`in_step`)
+
+    def stamp(self) -> str | None:
+        """The ``bands_stamp`` of ``archive_meta``: changed by every write of band keys."""
+        return self._meta("bands_stamp")
+
+    def in_step(self, band_filter: BandFilter) -> bool:
+        """Whether ``band_filter`` holds every stored key (no write since it last saw the tables)."""
+        return band_filter.stamp is not None and band_filter.stamp == self.stamp()
+
+    def load_filter(self) -> BandFilter:
+        """A :class:`BandFilter` of every stored key (read from both tables; inside the caller's
+        transaction, which stamps the keys when they have no stamp yet)."""
+        if self.stamp() is None:
+            self._stamp()
+        count = sum(self.db.conn.execute(f"select count(*) from {t}").fetchone()[0] for t in self.TABLES)
+        band_filter = BandFilter(max(1 << 20, 2 * count), self.stamp())
+        for table in self.TABLES:
+            cursor = self.db.conn.execute(f"select key from {table}")
+            while rows := cursor.fetchmany(1 << 20):
+                band_filter.add(np.array(rows, dtype=np.int64).reshape(-1))
+        return band_filter
 
     def lookup(self, keys: Iterable[int]) -> dict[int, list[int]]:
-        """Articles (rowids) of every stored band key among ``keys``, in one query."""
-        wanted = sorted(set(keys))
+        """Articles (rowids) of every stored band key among ``keys``, in one query (only the
+        keys the filter may hold, with a filter)."""
+        array = unique(np.fromiter(keys, dtype=np.int64))
+        if self.filter is not None and len(array):
+            array = array[self.filter.might_hold(array)]
+        wanted = array.tolist()
         found: dict[int, list[int]] = {}
         if not wanted:
             return found
@@ -284,6 +438,9 @@ class BandIndex:
         order = np.lexsort((articles, keys))
         self.db.conn.executemany("insert or ignore into minhash_bands_recent (key, article) values (?, ?)",
                                  zip(keys[order].tolist(), articles[order].tolist()))
+        if self.filter is not None:
+            self.filter.add(keys)
+        self._stamp()
         held = int(self._meta("bands_recent_rows") or 0) + len(keys)
         if held >= self.MERGE_ROWS:
             self.merge()
@@ -302,12 +459,23 @@ class BandIndex:
         pairs = [(k, article) for k in keys]
         for table in self.TABLES:
             self.db.conn.executemany(f"delete from {table} where key = ? and article = ?", pairs)
+        self._stamp()  # a filter still holds every stored key; stamped all the same
 
     def clear(self) -> None:
         """Forget every key."""
         for table in self.TABLES:
             self.db.conn.execute(f"delete from {table}")
         self._set_meta("bands_recent_rows", "0")
+        if self.filter is not None:
+            self.filter.clear()
+        self._stamp()
+
+    def _stamp(self) -> None:
+        """Mark the band keys changed (a filter kept by this index follows)."""
+        stamp = secrets.token_hex(8)
+        self._set_meta("bands_stamp", stamp)
+        if self.filter is not None:
+            self.filter.stamp = stamp
 
     def _meta(self, key: str) -> str | None:
         row = self.db.conn.execute("select value from archive_meta where key = ?", [key]).fetchone()

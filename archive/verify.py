@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from archive.neardup import MIN_SHINGLES, SHINGLE, member, shingle_sequence, shingles, syllable_ids
+from archive.neardup import MIN_SHINGLES, member, shingle_sequence, syllable_array, unique
 from scrapers.extract.text import fold
 
 JACCARD_MIN = 0.5  # a copy: shingle-set Jaccard at least this ...
@@ -59,14 +59,16 @@ def numbers(body: str) -> frozenset[str]:
     numbers) and runs of capitalised syllables (Bình Định, Nguyễn Văn Hùng): two or more
     capitalised words in a row within a sentence, not counting its first word (capitalised anyway)."""
     text = unicodedata.normalize("NFC", body)
+    runs = _runs()[0 if _ASTRAL.search(text) else 1]
     names = {"~" + _fold_name(" ".join(_WORD.findall(run.group())))
              for sentence in _SENTENCE.split(text)
-             for run in _runs().finditer(sentence, _start(sentence))}
+             for run in runs.finditer(sentence, _start(sentence))}
     return frozenset(_NUMBER.findall(text)) | names
 
 
 _FIRST_WORD = re.compile(r"\W*\w+")
 _RUNS: list[re.Pattern[str]] = []
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def _start(sentence: str) -> int:
@@ -74,19 +76,22 @@ def _start(sentence: str) -> int:
     return first.end() if first else len(sentence)
 
 
-def _runs() -> re.Pattern[str]:
-    """Two or more words in a row (within one sentence) whose first character is upper case."""
+def _runs() -> list[re.Pattern[str]]:
+    """Two or more words in a row (within one sentence) whose first character is upper case: the
+    pattern for any text, and the same for a text without characters beyond U+FFFF (faster:
+    ``re`` tests a class of such characters range by range)."""
     if not _RUNS:
-        upper, ranges = (c for c in range(0x110000) if chr(c).isupper()), []
-        for code in upper:
-            if ranges and code == ranges[-1][1] + 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-        cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-        word = f"(?<!\\w)[{cls}]\\w*"
-        _RUNS.append(re.compile(f"{word}(?:\\W+{word})+"))
-    return _RUNS[0]
+        for top in (0x110000, 0x10000):
+            upper, ranges = (c for c in range(top) if chr(c).isupper()), []
+            for code in upper:
+                if ranges and code == ranges[-1][1] + 1:
+                    ranges[-1][1] = code
+                else:
+                    ranges.append([code, code])
+            cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+            word = f"(?<!\\w)[{cls}]\\w*"
+            _RUNS.append(re.compile(f"{word}(?:\\W+{word})+"))
+    return _RUNS
 
 
 @lru_cache(maxsize=100_000)
@@ -116,10 +121,12 @@ class Alignment:
     marks: frozenset[str] = frozenset()  # the figures and names of the matched lines
 
 
-@lru_cache(maxsize=100_000)
-def _line(line: str) -> tuple[np.ndarray, int, frozenset[str]]:
-    """One line's syllable ids, word count and figures (cached: a copy repeats its original's lines)."""
-    return np.array(syllable_ids(line), dtype=np.uint64), len(line.split()), numbers(line)
+@lru_cache(maxsize=8192)
+def _line(line: str) -> tuple[np.ndarray, int, frozenset[str], np.ndarray]:
+    """One line's syllable ids, word count, figures and shingle set (``shingles(line)``); cached:
+    a copy repeats its original's lines, verified right after them."""
+    ids = syllable_array(line)
+    return ids, len(line.split()), numbers(line), unique(shingle_sequence("", ids))
 
 
 @dataclass
@@ -135,6 +142,7 @@ class Lines:
 
 
 _LINES: "OrderedDict[str, Lines]" = OrderedDict()
+_EMPTY = np.zeros(0, dtype=np.uint64)
 
 
 def lines_of(body: str) -> Lines:
@@ -145,33 +153,14 @@ def lines_of(body: str) -> Lines:
         return found
     text = [line for line in body.splitlines() if line.strip()]
     parts = [_line(line) for line in text]
-    # Every line's shingles in one pass: the lines' syllables end to end (a line shorter than a
-    # shingle padded with zeros, as ``shingle_sequence`` pads it), windows inside one line kept,
-    # then each line's set made unique. Equals ``shingles(line)`` line by line.
-    syllables = [p[0] for p in parts]
-    sizes = np.array([len(a) for a in syllables], dtype=np.int64)
-    whole = np.concatenate(syllables) if parts else np.zeros(0, dtype=np.uint64)  # = syllable_ids(body)
-    short = (sizes > 0) & (sizes < SHINGLE)
-    if short.any():  # pad as shingle_sequence pads a line shorter than a shingle
-        syllables = [np.concatenate([a, np.zeros(SHINGLE - len(a), dtype=np.uint64)]) if 0 < len(a) < SHINGLE else a
-                     for a in syllables]
-        sizes = np.array([len(a) for a in syllables], dtype=np.int64)
-    ids = np.concatenate(syllables) if parts else whole
-    if len(ids) >= SHINGLE:
-        windows = shingle_sequence("", ids)
-        label = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
-        inside = label[:-SHINGLE + 1] == label[SHINGLE - 1:]
-        windows, label = windows[inside], label[:-SHINGLE + 1][inside]
-        order = np.lexsort((windows, label))
-        windows, label = windows[order], label[order]
-        first = np.ones(len(windows), dtype=bool)
-        first[1:] = (windows[1:] != windows[:-1]) | (label[1:] != label[:-1])
-        windows, label = windows[first], label[first]
-    else:
-        windows, label = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    bounds = np.searchsorted(label, np.arange(len(parts) + 1), side="left")
-    found = Lines(text, windows, bounds, np.array([p[1] for p in parts], dtype=np.int64), [p[2] for p in parts],
-                  shingle_sequence("", whole))
+    # Each line's shingle set (cached with the line), end to end; the whole body's sequence
+    # from its syllables end to end (= syllable_ids(body): a line break is a space).
+    sets = [p[3] for p in parts]
+    bounds = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in sets], out=bounds[1:])
+    found = Lines(text, np.concatenate(sets) if parts else _EMPTY, bounds,
+                  np.array([p[1] for p in parts], dtype=np.int64), [p[2] for p in parts],
+                  shingle_sequence("", np.concatenate([p[0] for p in parts]) if parts else _EMPTY))
     _LINES[body] = found
     if len(_LINES) > 512:
         _LINES.popitem(last=False)
@@ -211,7 +200,7 @@ def same_facts(body_a: str, body_b: str, set_a: np.ndarray, set_b: np.ndarray) -
     The figures of the matching lines are the union of each line's figures: a line is its own
     sentence (``numbers`` splits at line ends), so this equals ``numbers`` of the joined lines."""
     a, b = align(body_a, set_b), align(body_b, set_a)
-    words = min(len(body_a.split()), len(body_b.split()))
+    words = min(int(lines_of(body_a).words.sum()), int(lines_of(body_b).words.sum()))  # len(body.split())
     if max(a.inner, b.inner) > max(INNER_WORDS_MAX, INNER_SHARE_MAX * words):
         return False  # whole sentences differ inside the text
     if min(a.lead, b.lead) or min(a.trail, b.trail):
@@ -233,3 +222,27 @@ def is_copy(a: np.ndarray, b: np.ndarray, seq_a: np.ndarray | None = None,
         if gap_rate(smaller, larger) > GAP_RATE_MAX:
             return False, jaccard
     return True, jaccard
+
+
+Candidate = tuple[str, "np.ndarray | None", "np.ndarray | None"]  # body, shingle set, sequence (None: from the body)
+Job = tuple[str, np.ndarray, np.ndarray, list[Candidate]]  # body, its shingle set and sequence, candidates
+
+
+def first_copy(job: Job) -> tuple[int, float] | None:
+    """Which candidate the body copies: ``(index, Jaccard)`` of the first, most similar first (then
+    in the given order), that passes :func:`is_copy` then :func:`same_facts`; None when none does.
+    The cheap checks run on every candidate, the line and figure checks only on those that pass.
+    A pure function of its job, so it can run in a worker process."""
+    body, shingle_set, sequence, candidates = job
+    passed = []
+    for order, (other_body, other_set, other_sequence) in enumerate(candidates):
+        if other_sequence is None or other_set is None:
+            other_sequence = lines_of(other_body).sequence
+            other_set = unique(other_sequence)
+        copy, jaccard = is_copy(shingle_set, other_set, sequence, other_sequence)
+        if copy:
+            passed.append((-jaccard, order, other_body, other_set))
+    for negative, order, other_body, other_set in sorted(passed, key=lambda p: p[:2]):
+        if same_facts(body, other_body, shingle_set, other_set):
+            return order, -negative
+    return None
