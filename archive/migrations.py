@@ -297,3 +297,20 @@ def m006_band_keys_by_rowid(db: Database) -> None:
         "CREATE TABLE minhash_bands_recent (key INTEGER NOT NULL, article INTEGER NOT NULL, "
         "PRIMARY KEY (key, article)) WITHOUT ROWID"
     )
+
+
+@migrations()
+def m007_province_trigger_when_needed(db: Database) -> None:
+    """The province insert trigger rewrites a new article only when the insert did not already
+    give it its site's provinces (``Archive.add_batch`` does): an article row is written once."""
+    db.executescript(
+        f"""
+        DROP TRIGGER IF EXISTS articles_province_insert;
+        CREATE TRIGGER articles_province_insert AFTER INSERT ON articles
+        WHEN new.province IS NOT (SELECT nullif(s.province, '') FROM sites s WHERE s.slug = new.site)
+          OR new.province_2025 IS NOT (SELECT nullif(s.province_2025, '') FROM sites s WHERE s.slug = new.site)
+        BEGIN
+            UPDATE articles SET {_PROVINCE_OF_SITE} WHERE rowid = new.rowid;
+        END;
+        """
+    )

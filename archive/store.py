@@ -183,11 +183,8 @@ class Archive(StoriesMixin, RunsMixin, CrawlStateMixin):
                 self._note_alias(row["url"], row["site"], twin["id"], now)
                 return "duplicate"
             row.update(first_seen=now, last_seen=now)
-            columns = ", ".join(row)
-            marks = ", ".join("?" for _ in row)
-            cursor = self.db.execute(f"insert into articles ({columns}) values ({marks})", list(row.values()))
-            self._index(cursor.lastrowid, row)
-            self.place_in_story(row)
+            self.add_batch([row])  # written once, already in its story; sets row["rowid"]
+            self._index(row["rowid"], row)
         return "new"
 
     def _existing(self, row: dict[str, Any], url: str) -> dict[str, Any] | None:

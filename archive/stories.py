@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 MAX_CANDIDATES = 20  # candidates verified per article, most shared LSH bands first
+FILTER_MIN_KEYS = 20_000  # band keys looked up at once from which placement keeps a BandFilter
 _SOURCE_LINE = re.compile(r"^\(?\s*(?:nguồn|theo)\s*[:：]?\s*(.+?)\)?\s*$", re.I)
 
 
@@ -33,6 +35,16 @@ def _select_in(conn: Any, sql: str, values: list[Any], size: int = 900) -> list[
         part = values[start:start + size]
         rows.extend(conn.execute(sql.format(",".join("?" * len(part))), part).fetchall())
     return rows
+
+
+class _map_later:  # noqa: N801 - stands in for a pool's map_async
+    """``map_async`` in this process: the work is done when the result is asked for."""
+
+    def __init__(self, function: Callable[[Any], Any], items: list[Any]) -> None:
+        self.function, self.items = function, items
+
+    def get(self) -> list[Any]:
+        return list(map(self.function, self.items))
 
 
 def source_of(source: str, body: str) -> str:
@@ -59,9 +71,21 @@ class StoriesMixin:
 
     db: "Database"
     _pending_checked: bool = False
+    _band_filter: neardup.BandFilter | None = None
+    # How candidates are verified: None (here, in this process), or a ``map_async`` such as a
+    # multiprocessing pool's: called as ``verify_map(verify.first_copy, jobs)``, answering ``.get()``.
+    verify_map: Callable[[Callable[[verify.Job], Any], list[verify.Job]], Any] | None = None
 
-    def _bands(self) -> neardup.BandIndex:
-        return neardup.BandIndex(self.db)
+    def _bands(self, bulk: bool = False) -> neardup.BandIndex:
+        """The band index, with this archive's in-memory filter of its keys when that is in step
+        with the tables; ``bulk`` (many keys to look up): load the filter when there is none."""
+        index = neardup.BandIndex(self.db)
+        if self._band_filter is not None and not index.in_step(self._band_filter):
+            self._band_filter = None  # band keys written by another process, or rolled back
+        if self._band_filter is None and bulk:
+            self._band_filter = index.load_filter()
+        index.filter = self._band_filter
+        return index
 
     def place_in_story(self, row: dict[str, Any]) -> int:
         """Put a stored article in the story of its copy, or a new story; index its bands."""
@@ -75,22 +99,88 @@ class StoriesMixin:
         memory. ``rows``: id, title, published_at, body (rowid and story_id are read when
         missing); ``sketches``: their :func:`neardup.sketch`, when already computed (in worker
         processes). ``near=False`` matches exact bodies only (the bench's baseline). Returns the
-        story ids. The caller holds the transaction."""
+        story ids. The caller holds the transaction. New articles are cheaper with
+        :meth:`add_batch` (each row written once)."""
         if not rows:
             return []
         conn = self.db.conn
-        sketches = sketches if sketches is not None else [neardup.sketch(r["body"]) for r in rows]
-        for row, sk in zip(rows, sketches):
-            if not sk.hashed:
-                sk.hashed = body_hash(row["body"])
+        sketches = self._sketches(rows, sketches)
         if any("rowid" not in r or "story_id" not in r for r in rows):
             known = _select_in(conn, "select id, rowid, story_id from articles where id in ({})", [r["id"] for r in rows])
             place = {a: (rowid, story) for a, rowid, story in known}
             rows = [{**r, "rowid": place[r["id"]][0], "story_id": place[r["id"]][1]} for r in rows]
+        results, refresh = self._place(rows, sketches, near)
+        conn.executemany(
+            "update articles set story_id = ?, story_match = ?, story_score = ?, body_hash = ?, "
+            "near_indexed = 1 where rowid = ?",
+            [(story, match, score, sk.hashed, row["rowid"])
+             for (story, match, score), row, sk in zip(results, rows, sketches)],
+        )
+        for story_id in sorted(refresh):
+            self.refresh_story(story_id)
+        return [story for story, _, _ in results]
+
+    def add_batch(self, rows: list[dict[str, Any]], sketches: list[neardup.Sketch] | None = None,
+                  *, near: bool = True) -> list[int]:
+        """Insert new articles (oldest first) already placed in their stories: each row is written
+        once, with its story, match, body hash and its site's provinces (no update after the
+        insert, no trigger rewriting it). ``rows``: ``articles`` columns (the same keys in every
+        row); a row without a ``rowid`` is given the next free one (set in the dict). Otherwise
+        as :meth:`place_batch`. Returns the story ids. The caller holds the transaction."""
+        if not rows:
+            return []
+        conn = self.db.conn
+        sketches = self._sketches(rows, sketches)
+        last = max([int(conn.execute("select coalesce(max(rowid), 0) from articles").fetchone()[0])]
+                   + [int(r["rowid"]) for r in rows if r.get("rowid") is not None])
+        for row in rows:
+            row.setdefault("story_id", None)
+            if row.get("rowid") is None:
+                last += 1
+                row["rowid"] = last
+        results, refresh = self._place(rows, sketches, near)
+        provinces = {slug: (p, p2025) for slug, p, p2025 in _select_in(
+            conn, "select slug, nullif(province, ''), nullif(province_2025, '') from sites where slug in ({})",
+            sorted({r["site"] for r in rows}))}
+        placed = ("story_id", "story_match", "story_score", "body_hash", "near_indexed", "province", "province_2025")
+        columns = [c for c in rows[0] if c not in placed and c != "rowid"]
+        conn.executemany(
+            f"insert into articles (rowid, {', '.join(columns)}, {', '.join(placed)}) "
+            f"values ({', '.join('?' * (len(columns) + len(placed) + 1))})",
+            [(row["rowid"], *(row[c] for c in columns), story, match, score, sk.hashed, 1,
+              *provinces.get(row["site"], (None, None)))
+             for (story, match, score), row, sk in zip(results, rows, sketches)],
+        )
+        for row, (story, _, _) in zip(rows, results):
+            row["story_id"] = story
+        for story_id in sorted(refresh):
+            self.refresh_story(story_id)
+        return [story for story, _, _ in results]
+
+    @staticmethod
+    def _sketches(rows: list[dict[str, Any]], sketches: list[neardup.Sketch] | None) -> list[neardup.Sketch]:
+        """The rows' sketches (computed when not given), each with its body hash."""
+        sketches = sketches if sketches is not None else [neardup.sketch(r["body"]) for r in rows]
+        for row, sk in zip(rows, sketches):
+            if not sk.hashed:
+                sk.hashed = body_hash(row["body"])
+        return sketches
+
+    def _place(self, rows: list[dict[str, Any]], sketches: list[neardup.Sketch],
+               near: bool) -> tuple[list[tuple[int, str, float]], set[int]]:
+        """(story id, match, score) of every row, oldest first, new stories created, the rows'
+        band keys indexed; and the stories whose members changed (to refresh once the rows are
+        written).
+
+        Which earlier article a row could copy does not depend on where earlier rows are placed,
+        so the candidates of the whole batch are chosen first, then verified all at once (by
+        :attr:`verify_map` when set, e.g. in worker processes, while the batch's band keys are
+        written), then the rows placed in order: as :meth:`place_in_story` one by one would."""
+        conn = self.db.conn
         rowids = {r["rowid"] for r in rows}
         # Exact copies already placed: the earliest published of each body hash.
         hashes = sorted({sk.hashed for sk in sketches if sk.matchable})
-        exact: dict[str, tuple[tuple[Any, ...], int]] = {}
+        exact: dict[str, tuple[tuple[Any, ...], tuple[str, int]]] = {}
         for hashed, story, published, rowid in _select_in(
             conn, "select body_hash, story_id, published_at, rowid from articles where body_hash in ({}) "
             "and story_id is not null and near_indexed = 1", hashes,
@@ -99,98 +189,103 @@ class StoriesMixin:
                 continue
             rank = (published is None, published or "", rowid)
             if hashed not in exact or rank < exact[hashed][0]:
-                exact[hashed] = (rank, int(story))
-        stored = self._bands().lookup(chain.from_iterable(sk.keys for sk in sketches)) if near else {}
+                exact[hashed] = (rank, ("story", int(story)))
+        if near:
+            keys = list(chain.from_iterable(sk.keys for sk in sketches))
+            stored = self._bands(bulk=len(keys) >= FILTER_MIN_KEYS).lookup(keys)
+        else:
+            stored = {}
+        # In order, each row's exact copy (("story", id), or ("row", index) earlier in the batch)
+        # or its near candidates (("row", index) earlier in the batch, or ("db", rowid)).
         in_batch: dict[int, tuple[int, ...]] = {}  # band key -> rowids placed earlier in this batch
-        placed: dict[int, tuple[int, dict[str, Any], neardup.Sketch]] = {}  # rowid -> story, row, sketch
-        now = now_iso()
-        results: list[tuple[int, str, float]] = []
-        refresh: set[int] = set()
-        for row, sk in zip(rows, sketches):
-            found = self._match(row, sk, exact, stored, in_batch, placed) if sk.matchable else None
-            if found:
-                story_id, match, score = found
-                refresh.add(story_id)
-            elif row["story_id"] is not None:
-                story_id, match, score = int(row["story_id"]), "first", 1.0
-                refresh.add(story_id)
-            else:
-                story_id = int(conn.execute(
-                    "insert into stories (canonical_article_id, title, published_at, copies, sites, created_at, "
-                    "updated_at) values (?, ?, ?, 1, 1, ?, ?)",
-                    [row["id"], row["title"], row["published_at"], now, now],
-                ).lastrowid)
-                match, score = "first", 1.0
-            if row["story_id"] is not None and int(row["story_id"]) != story_id:
-                refresh.add(int(row["story_id"]))
-            results.append((story_id, match, score))
-            placed[row["rowid"]] = (story_id, row, sk)
+        earlier: dict[int, int] = {}  # rowid -> index, of the rows placed earlier in this batch
+        copies: dict[int, tuple[str, int]] = {}
+        candidates: dict[int, list[tuple[str, int]]] = {}
+        for k, (row, sk) in enumerate(zip(rows, sketches)):
             if sk.matchable:
+                if sk.hashed in exact:
+                    copies[k] = exact[sk.hashed][1]
+                elif found := self._candidates(row, sk, stored, in_batch, earlier):
+                    candidates[k] = found
                 rank = (row["published_at"] is None, row["published_at"] or "", row["rowid"])
                 if sk.hashed not in exact or rank < exact[sk.hashed][0]:
-                    exact[sk.hashed] = (rank, story_id)
+                    exact[sk.hashed] = (rank, ("row", k))
+            earlier[row["rowid"]] = k
             if near and sk.keys:
                 mine = dict.fromkeys(sk.keys, (row["rowid"],))
                 for key in mine.keys() & in_batch.keys():  # rare: a copy's keys, already there
                     mine[key] = in_batch[key] + mine[key]
                 in_batch.update(mine)
-        conn.executemany(
-            "update articles set story_id = ?, story_match = ?, story_score = ?, body_hash = ?, "
-            "near_indexed = 1 where rowid = ?",
-            [(story, match, score, sk.hashed, row["rowid"])
-             for (story, match, score), row, sk in zip(results, rows, sketches)],
-        )
-        if near:
+        # The stored candidates' bodies, at once; then every candidate list verified (a job each).
+        wanted = sorted({a for found in candidates.values() for kind, a in found if kind == "db"})
+        stored_rows = {rowid: (int(story), body) for rowid, story, body in _select_in(
+            conn, "select rowid, story_id, body from articles where rowid in ({}) and story_id is not null", wanted)}
+        jobs: list[verify.Job] = []
+        job_of: dict[int, int] = {}  # row index -> its job
+        refs: list[list[tuple[str, int]]] = []  # each job's candidates
+        for k, found in candidates.items():
+            found = [(kind, a) for kind, a in found if kind == "row" or a in stored_rows]
+            if found:
+                job_of[k] = len(jobs)
+                jobs.append((rows[k]["body"], sketches[k].shingles, sketches[k].sequence,
+                             [(rows[a]["body"], sketches[a].shingles, sketches[a].sequence) if kind == "row"
+                              else (stored_rows[a][1], None, None) for kind, a in found]))
+                refs.append(found)
+        pending = (self.verify_map or _map_later)(verify.first_copy, jobs)
+        if near:  # while the candidates are verified
             self._bands().add_arrays(
                 np.fromiter(chain.from_iterable(sk.keys for sk in sketches), dtype=np.int64),
                 np.repeat(np.array([row["rowid"] for row in rows], dtype=np.int64), [len(sk.keys) for sk in sketches]))
-        for story_id in sorted(refresh):
-            self.refresh_story(story_id)
-        return [story for story, _, _ in results]
+        verdicts = pending.get() if jobs else []
+        now = now_iso()
+        results: list[tuple[int, str, float]] = []
+        refresh: set[int] = set()
+        new_stories: list[tuple[Any, ...]] = []
+        next_story = int(conn.execute("select coalesce(max(id), 0) from stories").fetchone()[0])
 
-    def _match(self, row: dict[str, Any], sk: neardup.Sketch, exact: dict[str, tuple[tuple[Any, ...], int]],
-               stored: dict[int, list[int]], in_batch: dict[int, tuple[int, ...]],
-               placed: dict[int, tuple[int, dict[str, Any], neardup.Sketch]]) -> tuple[int, str, float] | None:
-        """(story id, "exact"|"near", Jaccard) of an already placed copy of the row's body, or None."""
-        if sk.hashed in exact:
-            return exact[sk.hashed][1], "exact", 1.0
-        shared = [k for k in sk.keys if k in stored or k in in_batch]
-        if not shared:
+        def story_of(ref: tuple[str, int]) -> int:
+            kind, a = ref
+            return results[a][0] if kind == "row" else stored_rows[a][0] if kind == "db" else a
+
+        for k, row in enumerate(rows):
+            verdict = verdicts[job_of[k]] if k in job_of else None
+            if k in copies:
+                story_id, match, score = story_of(copies[k]), "exact", 1.0
+                refresh.add(story_id)
+            elif verdict is not None:
+                order, jaccard = verdict
+                story_id, match, score = story_of(refs[job_of[k]][order]), "near", round(jaccard, 4)
+                refresh.add(story_id)
+            elif row["story_id"] is not None:
+                story_id, match, score = int(row["story_id"]), "first", 1.0
+                refresh.add(story_id)
+            else:
+                next_story += 1
+                story_id, match, score = next_story, "first", 1.0
+                new_stories.append((story_id, row["id"], row["title"], row["published_at"], now, now))
+            if row["story_id"] is not None and int(row["story_id"]) != story_id:
+                refresh.add(int(row["story_id"]))
+            results.append((story_id, match, score))
+        conn.executemany(
+            "insert into stories (id, canonical_article_id, title, published_at, copies, sites, created_at, "
+            "updated_at) values (?, ?, ?, ?, 1, 1, ?, ?)", new_stories)
+        return results, refresh
+
+    @staticmethod
+    def _candidates(row: dict[str, Any], sk: neardup.Sketch, stored: dict[int, list[int]],
+                    in_batch: dict[int, tuple[int, ...]], earlier: dict[int, int]) -> list[tuple[str, int]] | None:
+        """The articles the row could copy (sharing LSH bands), most shared bands first, at most
+        :data:`MAX_CANDIDATES`: ("row", index) of a row earlier in the batch, else ("db", rowid)."""
+        known, recent = stored.keys() & sk.keys, in_batch.keys() & sk.keys
+        if not known and not recent:
             return None
-        counts = Counter(chain.from_iterable(stored.get(k, ()) for k in shared))
-        counts.update(chain.from_iterable(in_batch.get(k, ()) for k in shared))
+        counts = Counter(chain.from_iterable(map(stored.__getitem__, known)))
+        counts.update(chain.from_iterable(map(in_batch.__getitem__, recent)))
         counts.pop(row["rowid"], None)
         if not counts:
             return None
         ids = sorted(counts, key=lambda a: (-counts[a], a))[:MAX_CANDIDATES]
-        others: list[tuple[int, str, np.ndarray | None, np.ndarray | None]] = []
-        earlier = [a for a in ids if a in placed]
-        if len(earlier) < len(ids):
-            fetched = _select_in(self.db.conn, "select rowid, story_id, body from articles where rowid in ({}) "
-                                 "and story_id is not null", [a for a in ids if a not in placed])
-            by_id = {rowid: (story, body) for rowid, story, body in fetched}
-        else:
-            by_id = {}
-        for a in ids:
-            if a in placed:
-                story, other_row, other_sk = placed[a]
-                others.append((story, other_row["body"], other_sk.shingles, other_sk.sequence))
-            elif a in by_id:
-                others.append((by_id[a][0], by_id[a][1], None, None))
-        # Cheap checks first (shingle similarity, gap rate); the line and figure checks only for
-        # the candidates that pass, the most similar first: the first that holds is the best.
-        passed = []
-        for order, (other_story, other_body, other_set, other_sequence) in enumerate(others):
-            if other_sequence is None:
-                other_sequence = verify.lines_of(other_body).sequence
-                other_set = neardup.unique(other_sequence)
-            copy, jaccard = verify.is_copy(sk.shingles, other_set, sk.sequence, other_sequence)
-            if copy:
-                passed.append((-jaccard, order, other_story, other_body, other_set))
-        for negative, _, other_story, other_body, other_set in sorted(passed, key=lambda p: p[:2]):
-            if verify.same_facts(row["body"], other_body, sk.shingles, other_set):
-                return int(other_story), "near", round(-negative, 4)
-        return None
+        return [("row", earlier[a]) if a in earlier else ("db", a) for a in ids]
 
     def reindex_revision(self, article_id: str, old_body: str, new_body: str) -> None:
         """After a revision: the new text's bands and body hash replace the old ones (same story)."""

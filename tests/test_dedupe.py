@@ -276,8 +276,10 @@ def test_line_shingles_and_figures_match_the_line_by_line_definition():
         "~nguyen van hung", "~tran thi lan", "~noi da nang", "~can tho", "2022"}  # ":" ends a sentence
 
 
-def test_batch_placement_equals_one_by_one(tmp_path):
-    copies = [
+def three_copies_and_two_look_alikes():
+    """Three copies of STORY on three sites (one with an added intro line, one with its last line
+    replaced by a source line) and a look-alike template article on two sites."""
+    return [
         article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY),
         article(QT, "https://sokhcn.quangtri.gov.vn/tin/7", ["(Tin từ Sở KH&CN Bình Định)", *STORY],
                 published_at="2022-07-15T09:00:00+07:00"),
@@ -287,6 +289,10 @@ def test_batch_placement_equals_one_by_one(tmp_path):
         article(QT, "https://sokhcn.quangtri.gov.vn/tin/3", TEMPLATE_QT, title="Kế hoạch"),
         article(LS, "https://skhcn.langson.gov.vn/node/6", STORY, published_at="2022-07-17T08:00:00+07:00"),
     ]
+
+
+def test_batch_placement_equals_one_by_one(tmp_path):
+    copies = three_copies_and_two_look_alikes()
     groups = []
     for batch in (1, 500):
         with Archive(tmp_path / f"a{batch}.db") as store:
@@ -320,3 +326,89 @@ def test_m006_points_band_keys_at_rowids():
     assert sorted(db.execute("select key, article from minhash_bands").fetchall()) == sorted(
         [(5, rowid["a2"]), (-7, rowid["a1"]), (5, rowid["a1"])])
     assert db["minhash_bands_recent"].count == 0
+
+
+def test_a_new_article_is_written_once_with_its_story_and_province(archive):
+    archive.db.execute("create table updates (rowid_ integer)")
+    archive.db.execute("create temp trigger count_updates after update on articles "
+                       "begin insert into updates values (new.rowid); end")
+    archive.upsert_article(article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY))
+    archive.upsert_article(article(QT, "https://sokhcn.quangtri.gov.vn/tin/7", ["(Tin từ Bình Định)", *STORY],
+                                   published_at="2022-07-15T09:00:00+07:00"))
+    assert archive.db["updates"].count == 0  # no trigger, no placement rewrote a row
+    rows = list(archive.db.query("select site, province, story_id, story_match, near_indexed, body_hash from articles "
+                                 "order by site"))
+    assert {r["province"] for r in rows} == {"Bình Định", "Quảng Trị"}
+    assert rows[0]["story_id"] == rows[1]["story_id"] and all(r["near_indexed"] == 1 and r["body_hash"] for r in rows)
+    # a writer that leaves the provinces out still gets them (the trigger fills them in)
+    archive.db.execute("insert into articles (id, url, site, title, body, content_hash) "
+                       "values ('x', 'https://skhcn.binhdinh.gov.vn/tin/9', ?, 't', 'b', 'h')", [BD])
+    assert archive.get_article("x")["province"] == "Bình Định"
+
+
+def test_sketch_many_is_sketch_body_by_body():
+    from archive import neardup
+
+    bodies = ["\n".join(STORY), "\n".join(TEMPLATE_QT), "Xem file đính kèm.", "", "Tôi yêu\u200bViệt Nam " * 20]
+    for one, many in zip(map(neardup.sketch, bodies), neardup.sketch_many(bodies)):
+        assert one.keys == many.keys and one.hashed == many.hashed
+        assert one.shingles.tolist() == many.shingles.tolist() and one.sequence.tolist() == many.sequence.tolist()
+    signed = neardup.sketch(bodies[0])
+    assert signed.keys == neardup.band_keys(neardup.signature(signed.shingles))
+
+
+def test_band_filter_never_misses_a_stored_key_and_follows_other_writers(tmp_path):
+    import numpy as np
+
+    from archive import neardup
+
+    keys = np.random.default_rng(7).integers(-2**63, 2**63 - 1, 300_000, dtype=np.int64)
+    band_filter = neardup.BandFilter(first=50_000)
+    band_filter.add(keys[:200_000])
+    assert band_filter.might_hold(keys[:200_000]).all()  # across segments
+    assert band_filter.might_hold(keys[200_000:]).mean() < 0.1
+    with Archive(tmp_path / "a.db") as store:
+        with store.db.atomic():  # as placement does: inside the caller's transaction
+            index = store._bands(bulk=True)
+            assert index.filter is not None and index.in_step(index.filter)
+            index.add(7, [11, 12])
+        assert store._bands().lookup([11, 12, 13]) == {11: [7], 12: [7]}
+        with Archive(tmp_path / "a.db") as other:  # another process adds keys
+            with other.db.atomic():
+                other._bands().add(8, [13])
+        assert store._bands().filter is None  # out of step: dropped ...
+        with store.db.atomic():
+            assert store._bands(bulk=True).lookup([11, 13]) == {11: [7], 13: [8]}  # ... and loaded again
+
+
+def test_placement_with_the_filter_and_verification_in_workers_equals_one_by_one(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from archive import stories
+
+    copies = three_copies_and_two_look_alikes()
+    groups = []
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        for how in ("one by one", "batch, filter, pool"):
+            with Archive(tmp_path / f"{how}.db") as store:
+                store.sync_sites(load_registry().values())
+                if how != "one by one":
+                    monkeypatch.setattr(stories, "FILTER_MIN_KEYS", 0)
+                    store.verify_map = pool.map_async
+                    store.upsert_article(copies[0])  # one stored before the batch: found through the filter
+                    rows = [{"id": f"id{k}", "url": a.url, "canonical_url": a.url, "site": a.site, "title": a.title,
+                             "published_at": a.published_at, "body": a.body, "content_hash": f"h{k}"}
+                            for k, a in enumerate(copies[1:])]
+                    with store.db.atomic():
+                        store.add_batch(rows)
+                    assert store._band_filter is not None
+                else:
+                    for item in copies:
+                        store.upsert_article(item)
+                rows = list(store.db.query("select url, story_id, story_match, story_score from articles order by url"))
+                by_story: dict[int, list[str]] = {}
+                for row in rows:
+                    by_story.setdefault(row["story_id"], []).append(row["url"])
+                groups.append((sorted(by_story.values()), [(r["story_match"], r["story_score"]) for r in rows]))
+                assert store.db["stories"].count == 3
+    assert groups[0] == groups[1]
