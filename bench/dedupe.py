@@ -17,9 +17,9 @@ import resource
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from datetime import datetime, timedelta, timezone
-from itertools import chain
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -154,7 +154,7 @@ def synthetic(i: int) -> tuple[str, int]:
 
 
 EPOCH = datetime(2020, 1, 1, tzinfo=timezone(timedelta(hours=7)))
-BATCH = 2000  # articles per Archive.place_batch call and per transaction
+BATCH = 2000  # articles per Archive.add_batch call and per transaction
 
 
 _CORPUS: dict[str, object] = {}
@@ -189,35 +189,66 @@ def _body(i: int) -> str:
     return os.pread(fd, end - start, start).decode("utf-8")  # type: ignore[arg-type]
 
 
-def _work(task: tuple[int, bool]) -> tuple[int, str, neardup.Sketch, float]:
-    """In a worker: read article i, then its body hash and (near mode) its MinHash sketch."""
-    i, exact_only = task
-    body = _body(i)
+def _work(task: tuple[int, int, bool]) -> tuple[list[str], dict[str, object], float]:
+    """In a worker: read articles lo..hi-1, then their body hashes and (near mode) their MinHash
+    sketches (:func:`neardup.sketch_many`), packed as a few arrays (cheap to send)."""
+    lo, hi, exact_only = task
+    bodies = [_body(i) for i in range(lo, hi)]
     t1 = time.process_time()
     if exact_only:  # the body hash only (and the shingle count, for the same short-body rule)
-        words, folded = neardup.analyse(body)
-        size = max(0, len(words) - neardup.SHINGLE + 1)
-        sk = neardup.Sketch(np.zeros(size, dtype=np.uint8), np.zeros(0, dtype=np.uint64), [], "",
-                            neardup.body_hash(folded))
+        analysed = [neardup.analyse(body) for body in bodies]
+        packed: dict[str, object] = {
+            "sizes": np.array([max(0, len(words) - neardup.SHINGLE + 1) for words, _ in analysed]),
+            "hashed": [neardup.body_hash(folded) for _, folded in analysed]}
     else:
-        sk = neardup.sketch(body)
-        sk.body = ""  # the body travels once
-    return i, body, sk, time.process_time() - t1
+        sketches = neardup.sketch_many(bodies)
+        packed = {"shingles": np.concatenate([sk.shingles for sk in sketches]),
+                  "set_sizes": np.array([len(sk.shingles) for sk in sketches]),
+                  "sequence": np.concatenate([sk.sequence for sk in sketches]),
+                  "seq_sizes": np.array([len(sk.sequence) for sk in sketches]),
+                  "keys": [sk.keys for sk in sketches], "hashed": [sk.hashed for sk in sketches]}
+    return bodies, packed, time.process_time() - t1
+
+
+def _unpack(bodies: list[str], packed: dict[str, object], exact_only: bool) -> list[neardup.Sketch]:
+    """The sketches of :func:`_work` (views into its arrays)."""
+    if exact_only:
+        return [neardup.Sketch(np.zeros(size, dtype=np.uint8), np.zeros(0, dtype=np.uint64), [], body, hashed)
+                for body, size, hashed in zip(bodies, packed["sizes"].tolist(), packed["hashed"])]  # type: ignore[union-attr]
+    def split(values: np.ndarray, sizes: np.ndarray) -> list[np.ndarray]:
+        ends = np.cumsum(sizes).tolist()
+        return [values[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+
+    sets = split(packed["shingles"], packed["set_sizes"])  # type: ignore[arg-type]
+    sequences = split(packed["sequence"], packed["seq_sizes"])  # type: ignore[arg-type]
+    return [neardup.Sketch(a, q, keys, body, hashed)
+            for body, a, q, keys, hashed in zip(bodies, sets, sequences, packed["keys"], packed["hashed"])]  # type: ignore[call-overload]
+
+
+CHUNK = 500  # articles per worker task (a batch is BATCH // CHUNK tasks: small tasks, small workers)
+AHEAD = 12  # tasks sketched ahead of the main process: the workers never wait for it
 
 
 def run_scale(n: int, exact_only: bool, workdir: Path) -> dict[str, float]:
     """Dedupe n synthetic articles through the archive's own path; return the figures.
 
-    Worker processes generate and sketch; the main process stores each batch of articles in an
-    :class:`archive.store.Archive` (the real schema, migrations, triggers and indexes) and calls
-    ``Archive.place_batch`` -- the code ``Archive.place_in_story`` and ``index_pending`` run."""
+    Worker processes read and sketch (``neardup.sketch_many``); the main process stores each batch
+    of articles in an :class:`archive.store.Archive` (the real schema, migrations, triggers and
+    indexes) with ``Archive.add_batch`` -- the code ``Archive.upsert_article`` runs for a new
+    article -- which verifies its candidates through ``Archive.verify_map`` (2 more workers)."""
     from archive.store import Archive
 
     corpus = make_corpus(n, workdir)
     saved = np.load(str(corpus) + ".npz")
     _CORPUS["offsets"], source_of = saved["offsets"], saved["sources"]
     _CORPUS["fd"] = os.open(corpus, os.O_RDONLY)
-    pool = mp.get_context("fork").Pool(2)  # forked before the database fills the main process
+    # Forked before the database fills the main process: 2 workers read and sketch the articles
+    # (the crawl's share of the work); in near mode 2 more verify the candidates the archive
+    # chooses (Archive.verify_map), while the main process writes the batch's band keys.
+    # The sketching workers run at a lower priority (nice 10): the writer and the verifiers it
+    # waits for come first, the crawl's parsing takes the CPU time left.
+    pool = mp.get_context("fork").Pool(2, initializer=os.nice, initargs=(10,))
+    verifiers = None if exact_only else mp.get_context("fork").Pool(2)
     path = workdir / f"bench-{n}-{'exact' if exact_only else 'near'}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
@@ -225,47 +256,51 @@ def run_scale(n: int, exact_only: bool, workdir: Path) -> dict[str, float]:
     db = archive.db
     db.execute("PRAGMA cache_size = -262144")  # 256 MB of page cache
     archive._pending_checked = True
+    if verifiers is not None:
+        archive.verify_map = verifiers.map_async
     archive.set_meta("neardup_scheme", neardup.SCHEME)
     db.execute("insert into sites (slug, name, agency, province, province_2025, family, base_url, active) "
                 "values ('bench', 'Bench', '', '', '', 'generic', 'https://bench.invalid/', 1)")
     gen_cpu = sketch_cpu = 0.0
     own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the corpus's workers, if made just now
     start = time.perf_counter()
-    insert = ("insert into articles (rowid, id, url, canonical_url, site, title, published_at, body, "
-              "content_hash, first_seen, last_seen, near_indexed) values (?, ?, ?, ?, 'bench', ?, ?, ?, ?, ?, ?, 0)")
     with pool:
-        results = chain.from_iterable(  # in slices, so a slower main process buffers at most one
-            pool.imap(_work, ((i, exact_only) for i in range(lo, min(lo + 10_000, n))), chunksize=250)
-            for lo in range(0, n, 10_000))
-        rows: list[dict[str, object]] = []
-        sketches: list[neardup.Sketch] = []
-
-        def flush() -> None:
+        tasks = iter([(lo, min(lo + CHUNK, n), exact_only) for lo in range(0, n, CHUNK)])
+        window = deque(pool.apply_async(_work, (task,)) for task in islice(tasks, AHEAD))
+        done = 0
+        while window:
+            bodies, sketches = [], []
+            while window and len(bodies) < BATCH:
+                chunk, packed, s = window.popleft().get()
+                task = next(tasks, None)
+                if task is not None:
+                    window.append(pool.apply_async(_work, (task,)))
+                sketch_cpu += s
+                bodies += chunk
+                sketches += _unpack(chunk, packed, exact_only)
+            rows: list[dict[str, object]] = []
+            for i, body in enumerate(bodies, done):
+                published = (EPOCH + timedelta(seconds=i)).isoformat()  # a copy is published after its source
+                url = f"https://bench.invalid/{i}"
+                rows.append({"rowid": i + 1, "id": f"{i:016x}", "url": url, "canonical_url": url, "site": "bench",
+                             "title": f"Tin {i}", "published_at": published, "body": body,
+                             "content_hash": f"{i:016x}", "first_seen": published, "last_seen": published})
             with db.atomic():
-                db.conn.executemany(insert, [
-                    (r["rowid"], r["id"], r["url"], r["url"], r["title"], r["published_at"], r["body"],
-                     r["id"], r["published_at"], r["published_at"]) for r in rows])
-                archive.place_batch(rows, sketches, near=not exact_only)
-            rows.clear()
-            sketches.clear()
-
-        for done, (i, body, sk, s) in enumerate(results, 1):
-            sketch_cpu += s
-            published = (EPOCH + timedelta(seconds=i)).isoformat()  # a copy is published after its source
-            rows.append({"rowid": i + 1, "id": f"{i:016x}", "url": f"https://bench.invalid/{i}",
-                         "title": f"Tin {i}", "published_at": published, "body": body, "story_id": None})
-            sk.body = body
-            sketches.append(sk)
-            if len(rows) == BATCH:
-                flush()
+                archive.add_batch(rows, sketches, near=not exact_only)
+            done += len(bodies)
             if done % 100_000 == 0:
                 print(f"      {done:>9,} articles, {time.perf_counter() - start:7.1f} s, "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
-        flush()
     wall = time.perf_counter() - start
+    if verifiers is not None:
+        verifiers.close()
+        verifiers.join()
     os.close(_CORPUS.pop("fd"))  # type: ignore[arg-type]
     used = resource.getrusage(resource.RUSAGE_SELF)
     main_cpu = used.ru_utime + used.ru_stime - own.ru_utime - own.ru_stime
+    done_children = resource.getrusage(resource.RUSAGE_CHILDREN)  # every worker has exited
+    workers_cpu = (done_children.ru_utime + done_children.ru_stime - children.ru_utime - children.ru_stime)
     story = np.full(n, -1, dtype=np.int64)
     match = Counter()
     for rowid, story_id, how in db.execute("select rowid, story_id, story_match from articles"):
@@ -284,9 +319,11 @@ def run_scale(n: int, exact_only: bool, workdir: Path) -> dict[str, float]:
     size = sum(Path(str(path) + s).stat().st_size for s in ("", "-wal") if Path(str(path) + s).exists())
     return {
         "n": n, "wall_s": wall, "gen_cpu_s": gen_cpu, "sketch_cpu_s": sketch_cpu, "main_cpu_s": main_cpu,
+        "workers_cpu_s": workers_cpu,
         "load": os.getloadavg()[0],
         "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "workers": 2 if exact_only else 4,
         "copies": int(copies.sum()), "copies_found": int(found.sum()), "false_merges": int(wrong.sum()),
         "exact_hits": match["exact"], "near_hits": match["near"], "bands": bands,
         "db_mb": size / 1e6,
@@ -307,11 +344,11 @@ def print_scale(r: dict[str, float], label: str) -> None:
           f"({r['copies_found'] / max(r['copies'], 1):.1%}); false merges {int(r['false_merges'])}; "
           f"exact hits {int(r['exact_hits']):,}, near hits {int(r['near_hits']):,}, band rows "
           f"{int(r['bands']):,}")
-    print(f"    {'':<22} CPU: workers hashing/"
-          f"sketching {r['sketch_cpu_s']:.0f} s, main (SQLite + verify) {r['main_cpu_s']:.0f} s; load avg at end "
-          f"{r['load']:.1f}")
-    print(f"    {'':<22} peak memory, children included: main + 2 workers <= "
-          f"{r['rss_main_mb'] + 2 * r['rss_worker_mb']:.0f} MB")
+    print(f"    {'':<22} CPU: workers {r['workers_cpu_s']:.0f} s (of which hashing/sketching "
+          f"{r['sketch_cpu_s']:.0f} s; reading, sending, verifying the rest), main (SQLite + placement) "
+          f"{r['main_cpu_s']:.0f} s; load avg at end {r['load']:.1f}")
+    print(f"    {'':<22} peak memory, children included: main + {int(r['workers'])} workers <= "
+          f"{r['rss_main_mb'] + r['workers'] * r['rss_worker_mb']:.0f} MB")
 
 
 def main() -> None:
@@ -329,8 +366,8 @@ def main() -> None:
         run_labelled()
     if args.what in ("scale", "all"):
         print(f"(b) scale: synthetic ~600-syllable articles, {COPY_SHARE:.0%} republished copies with 1-3 edits; "
-              f"2 worker processes generate and sketch; the main process stores {BATCH:,} articles per "
-              "transaction in an Archive and places them with Archive.place_batch (WAL)")
+              f"2 worker processes (nice 10) read and sketch; the main process stores {BATCH:,} articles per "
+              "transaction in an Archive with Archive.add_batch (WAL), 2 more workers verifying candidates")
         for n in args.n or [100_000]:
             if not args.near_only:
                 print_scale(run_scale(n, True, args.workdir), "exact hash only")
