@@ -314,3 +314,14 @@ def m007_province_trigger_when_needed(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m008_story_merges(db: Database) -> None:
+    """Stories merged into another when a later copy showed they are one text: the old story id
+    still leads to its copies."""
+    db.execute(
+        "CREATE TABLE story_merges (story_id INTEGER PRIMARY KEY, merged_into INTEGER NOT NULL, "
+        "merged_at TEXT NOT NULL, article_id TEXT)"
+    )
+    db.execute("CREATE INDEX idx_story_merges_into ON story_merges (merged_into)")

@@ -73,7 +73,7 @@ class StoriesMixin:
     _pending_checked: bool = False
     _band_filter: neardup.BandFilter | None = None
     # How candidates are verified: None (here, in this process), or a ``map_async`` such as a
-    # multiprocessing pool's: called as ``verify_map(verify.first_copy, jobs)``, answering ``.get()``.
+    # multiprocessing pool's: called as ``verify_map(verify.copies_of, jobs)``, answering ``.get()``.
     verify_map: Callable[[Callable[[verify.Job], Any], list[verify.Job]], Any] | None = None
 
     def _bands(self, bulk: bool = False) -> neardup.BandIndex:
@@ -229,9 +229,10 @@ class StoriesMixin:
                 job_of[k] = len(jobs)
                 jobs.append((rows[k]["body"], sketches[k].shingles, sketches[k].sequence,
                              [(rows[a]["body"], sketches[a].shingles, sketches[a].sequence) if kind == "row"
-                              else (stored_rows[a][1], None, None) for kind, a in found]))
+                              else (stored_rows[a][1], None, None) for kind, a in found],
+                             [None if kind == "row" else stored_rows[a][0] for kind, a in found]))
                 refs.append(found)
-        pending = (self.verify_map or _map_later)(verify.first_copy, jobs)
+        pending = (self.verify_map or _map_later)(verify.copies_of, jobs)
         if near:  # while the candidates are verified
             self._bands().add_arrays(
                 np.fromiter(chain.from_iterable(sk.keys for sk in sketches), dtype=np.int64),
@@ -241,35 +242,60 @@ class StoriesMixin:
         results: list[tuple[int, str, float]] = []
         refresh: set[int] = set()
         new_stories: list[tuple[Any, ...]] = []
-        next_story = int(conn.execute("select coalesce(max(id), 0) from stories").fetchone()[0])
+        stored_stories = next_story = int(conn.execute("select coalesce(max(id), 0) from stories").fetchone()[0])
+        merged: dict[int, int] = {}  # story -> the story it was merged into, in this batch
+        bridges: list[tuple[int, int, str]] = []  # (merged story, into, the article that bridged them)
+
+        def find(story: int) -> int:
+            while story in merged:
+                story = merged[story]
+            return story
 
         def story_of(ref: tuple[str, int]) -> int:
             kind, a = ref
-            return results[a][0] if kind == "row" else stored_rows[a][0] if kind == "db" else a
+            return find(results[a][0] if kind == "row" else stored_rows[a][0] if kind == "db" else a)
 
         for k, row in enumerate(rows):
-            verdict = verdicts[job_of[k]] if k in job_of else None
+            verdict = verdicts[job_of[k]] if k in job_of else []
             if k in copies:
                 story_id, match, score = story_of(copies[k]), "exact", 1.0
-                refresh.add(story_id)
-            elif verdict is not None:
-                order, jaccard = verdict
-                story_id, match, score = story_of(refs[job_of[k]][order]), "near", round(jaccard, 4)
-                refresh.add(story_id)
+            elif verdict:
+                joined = {story_of(refs[job_of[k]][order]) for order, _ in verdict}
+                story_id, match, score = min(joined), "near", round(verdict[0][1], 4)
+                for other in sorted(joined - {story_id}):  # the row copies two stories: one story
+                    merged[other] = story_id
+                    bridges.append((other, story_id, row["id"]))
             elif row["story_id"] is not None:
                 story_id, match, score = int(row["story_id"]), "first", 1.0
-                refresh.add(story_id)
             else:
                 next_story += 1
                 story_id, match, score = next_story, "first", 1.0
                 new_stories.append((story_id, row["id"], row["title"], row["published_at"], now, now))
+            if match != "first" or row["story_id"] is not None:
+                refresh.add(story_id)
             if row["story_id"] is not None and int(row["story_id"]) != story_id:
                 refresh.add(int(row["story_id"]))
             results.append((story_id, match, score))
+        results = [(find(story), match, score) for story, match, score in results]
+        refresh = {find(story) for story in refresh}
         conn.executemany(
             "insert into stories (id, canonical_article_id, title, published_at, copies, sites, created_at, "
-            "updated_at) values (?, ?, ?, ?, 1, 1, ?, ?)", new_stories)
+            "updated_at) values (?, ?, ?, ?, 1, 1, ?, ?)", [s for s in new_stories if s[0] not in merged])
+        self._merge_stories([(story, find(into), article) for story, into, article in bridges
+                             if story <= stored_stories], now)
         return results, refresh
+
+    def _merge_stories(self, merges: list[tuple[int, int, str]], now: str) -> None:
+        """Move every copy of each stored story merged away into the story it joined (``merges``:
+        story, into, the article that showed they are one), recorded in ``story_merges`` so that the
+        old story id still leads to its copies; the merged story's row goes."""
+        conn = self.db.conn
+        for story, into, article in merges:
+            conn.execute("update articles set story_id = ? where story_id = ?", [into, story])
+            conn.execute("update story_merges set merged_into = ? where merged_into = ?", [into, story])
+            conn.execute("insert or replace into story_merges (story_id, merged_into, merged_at, article_id) "
+                         "values (?, ?, ?, ?)", [story, into, now, article])
+            conn.execute("delete from stories where id = ?", [story])
 
     @staticmethod
     def _candidates(row: dict[str, Any], sk: neardup.Sketch, stored: dict[int, list[int]],

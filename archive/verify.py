@@ -225,15 +225,18 @@ def is_copy(a: np.ndarray, b: np.ndarray, seq_a: np.ndarray | None = None,
 
 
 Candidate = tuple[str, "np.ndarray | None", "np.ndarray | None"]  # body, shingle set, sequence (None: from the body)
-Job = tuple[str, np.ndarray, np.ndarray, list[Candidate]]  # body, its shingle set and sequence, candidates
+# body, its shingle set and sequence, candidates, and each candidate's story when known (None: not yet)
+Job = tuple[str, np.ndarray, np.ndarray, list[Candidate], list["int | None"]]
 
 
-def first_copy(job: Job) -> tuple[int, float] | None:
-    """Which candidate the body copies: ``(index, Jaccard)`` of the first, most similar first (then
-    in the given order), that passes :func:`is_copy` then :func:`same_facts`; None when none does.
-    The cheap checks run on every candidate, the line and figure checks only on those that pass.
-    A pure function of its job, so it can run in a worker process."""
-    body, shingle_set, sequence, candidates = job
+def copies_of(job: Job) -> list[tuple[int, float]]:
+    """Which candidates the body copies: ``(index, Jaccard)`` of each that passes :func:`is_copy`
+    then :func:`same_facts`, most similar first (then in the given order). Once a candidate of a
+    known story holds, the other candidates of that story are not checked: what matters is which
+    stories the body joins (more than one: the body bridges them). The cheap checks run on every
+    candidate, the line and figure checks only on those that pass. A pure function of its job, so
+    it can run in a worker process."""
+    body, shingle_set, sequence, candidates, stories = job
     passed = []
     for order, (other_body, other_set, other_sequence) in enumerate(candidates):
         if other_sequence is None or other_set is None:
@@ -242,7 +245,14 @@ def first_copy(job: Job) -> tuple[int, float] | None:
         copy, jaccard = is_copy(shingle_set, other_set, sequence, other_sequence)
         if copy:
             passed.append((-jaccard, order, other_body, other_set))
+    held: list[tuple[int, float]] = []
+    joined: set[int] = set()
     for negative, order, other_body, other_set in sorted(passed, key=lambda p: p[:2]):
+        story = stories[order]
+        if story is not None and story in joined:
+            continue
         if same_facts(body, other_body, shingle_set, other_set):
-            return order, -negative
-    return None
+            held.append((order, -negative))
+            if story is not None:
+                joined.add(story)
+    return held

@@ -412,3 +412,41 @@ def test_placement_with_the_filter_and_verification_in_workers_equals_one_by_one
                 groups.append((sorted(by_story.values()), [(r["story_match"], r["story_score"]) for r in rows]))
                 assert store.db["stories"].count == 3
     assert groups[0] == groups[1]
+
+
+@pytest.mark.parametrize("how", ["one by one", "one batch"])
+def test_a_later_copy_that_bridges_two_stories_makes_them_one(tmp_path, how):
+    # The head and the tail of a story, republished by two sites, share too little to be matched;
+    # the whole original, crawled later (its site added to the registry later), copies both.
+    head = article(QT, "https://sokhcn.quangtri.gov.vn/tin/7", STORY[:3], published_at="2022-07-15T09:00:00+07:00")
+    tail = article(LS, "https://skhcn.langson.gov.vn/node/5", STORY[2:], published_at="2022-07-16T08:00:00+07:00")
+    whole = article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY)
+    look_alike = article(BD, "https://skhcn.binhdinh.gov.vn/tin/2", TEMPLATE_BD, title="Kế hoạch")
+    with Archive(tmp_path / "a.db") as store:
+        store.sync_sites(load_registry().values())
+        if how == "one by one":
+            for item in (head, tail, look_alike):
+                store.upsert_article(item)
+            before = {item.url: story_of(store, item.url) for item in (head, tail)}
+            assert before[head.url] != before[tail.url]  # apart until the original comes
+            store.upsert_article(whole)
+        else:
+            rows = [{"id": f"id{k}", "url": a.url, "canonical_url": a.url, "site": a.site, "title": a.title,
+                     "published_at": a.published_at, "body": a.body, "content_hash": f"h{k}"}
+                    for k, a in enumerate((head, tail, look_alike, whole))]
+            with store.db.atomic():
+                store.add_batch(rows)
+        story = story_of(store, whole.url)
+        assert story_of(store, head.url) == story_of(store, tail.url) == story
+        assert story_of(store, look_alike.url) != story
+        assert store.db["stories"].count == 2
+        kept = store.db["stories"].get(story)
+        assert kept["copies"] == 3 and kept["sites"] == 3
+        assert kept["canonical_article_id"] == store.get_article(whole.url)["id"]  # the earliest published
+        merges = list(store.db.query("select story_id, merged_into, article_id from story_merges"))
+        if how == "one by one":  # the story that went is recorded, leading to the one kept
+            gone = ({before[head.url], before[tail.url]} - {story}).pop()
+            assert merges == [{"story_id": gone, "merged_into": story,
+                               "article_id": store.get_article(whole.url)["id"]}]
+        else:  # stories made and merged within one batch were never stored: nothing to record
+            assert merges == []
