@@ -130,6 +130,7 @@ def reextract(db_path: Path | str, warc_dir: Path | str, site: str | None = None
             article = article_from_page(body, page.url, headers, site=page.site, family=page.family or None,
                                         found_on=page.found_on, category=page.category, reform=page.reform)
             article.fetched_at = page.fetched_at or None
+            article.warc = {"file": page.warc_file, "offset": page.offset, "length": page.length}
             try:
                 item: Any = article
                 for pipeline in chain:
@@ -141,7 +142,6 @@ def reextract(db_path: Path | str, warc_dir: Path | str, site: str | None = None
                 outcomes["failed"] += 1
                 continue
             archive.ensure_site(page.site, page.url)  # a generic-crawl site the registry does not list
-            outcome = archive.upsert_article(item)
-            archive.set_article_warc(page.url, page.warc_file, page.offset, page.length)
+            outcome = archive.upsert_article(item)  # with its WARC pointer, in one transaction
             outcomes["duplicates" if outcome == "duplicate" else outcome] += 1
     return outcomes

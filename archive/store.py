@@ -162,7 +162,12 @@ class Archive(StoriesMixin, RunsMixin, CrawlStateMixin):
 
     # --- articles -------------------------------------------------------------------------
     def upsert_article(self, article: Article) -> str:
-        """Store ``article``: "new", "updated", "unchanged" or "duplicate" (of another URL of its site)."""
+        """Store ``article``: "new", "updated", "unchanged" or "duplicate" (of another URL of its site).
+
+        The article's WARC pointer (``article.warc``: the response record its text came from) is
+        written in the same transaction as the row, so a crawl killed at any moment never leaves a
+        stored article without its pointer (the pointer used to follow in a later statement).
+        """
         if article.status != "ok":
             raise ValueError(f"refusing to store a failed article: {article.url} ({article.failure})")
         if not article.site:
@@ -171,20 +176,28 @@ class Archive(StoriesMixin, RunsMixin, CrawlStateMixin):
         now = now_iso()
         self._index_pending_once()
         with self.db.atomic():
-            old = self._existing(row, article.url)
-            if old is not None:
-                row["id"], row["canonical_url"] = old["id"], old["canonical_url"]
-                return self._update_existing(old, row, now)
-            twin = self._one(
-                "select id from articles where site = ? and content_hash = ?",
-                [row["site"], row["content_hash"]],
-            )
-            if twin is not None:
-                self._note_alias(row["url"], row["site"], twin["id"], now)
-                return "duplicate"
-            row.update(first_seen=now, last_seen=now)
-            self.add_batch([row])  # written once, already in its story; sets row["rowid"]
-            self._index(row["rowid"], row)
+            outcome = self._store_row(row, article.url, now)
+            if article.warc:  # in the same transaction: no moment where the row exists without its pointer
+                self.set_article_warc(article.url, article.warc["file"], int(article.warc["offset"]),
+                                      int(article.warc["length"]))
+        return outcome
+
+    def _store_row(self, row: dict[str, Any], url: str, now: str) -> str:
+        """Insert or update one article row (inside the caller's transaction); the upsert outcome."""
+        old = self._existing(row, url)
+        if old is not None:
+            row["id"], row["canonical_url"] = old["id"], old["canonical_url"]
+            return self._update_existing(old, row, now)
+        twin = self._one(
+            "select id from articles where site = ? and content_hash = ?",
+            [row["site"], row["content_hash"]],
+        )
+        if twin is not None:
+            self._note_alias(row["url"], row["site"], twin["id"], now)
+            return "duplicate"
+        row.update(first_seen=now, last_seen=now)
+        self.add_batch([row])  # written once, already in its story; sets row["rowid"]
+        self._index(row["rowid"], row)
         return "new"
 
     def _existing(self, row: dict[str, Any], url: str) -> dict[str, Any] | None:

@@ -27,6 +27,7 @@ def main() -> None:
         conn = sqlite3.connect(f"{tmp}/archive.db")
         articles = {r[0] for r in conn.execute("select url from articles")}
         errors = {r[0]: r[1] for r in conn.execute("select url, reason from crawl_errors")}
+        traps = [r[0] for r in conn.execute("select reason from crawl_errors where kind = 'trap'")]
         crashes = our_errors(Path(f"{tmp}/crawl.log").read_text(encoding="utf-8"))
         hits = dict(web.hits)
     rows = []
@@ -34,9 +35,11 @@ def main() -> None:
         good = [full(web.url, p) for p in e.good]
         bad = {full(web.url, p): w for p, w in e.bad.items()}
         recorded = [u for u, w in bad.items() if w in errors.get(u, "")]
-        if e.bounded:
+        if e.bounded:  # one crawl_errors row per trap, where the crawl stopped following it
             spent = sum(n for p, n in hits.items() if p.startswith(e.bounded))
-            note = f"trap: {spent} requests, then stopped"
+            reasons = [r for r in traps if e.trap and e.trap in r]
+            recorded, bad = reasons, {e.bounded: e.trap}
+            note = f"{spent} requests, then: " + "; ".join(reasons) if reasons else f"trap: {spent} requests, then stopped"
         else:
             note = "; ".join(sorted({errors[u] for u in bad if u in errors}))[:90]
         rows.append((kind, len(good), sum(u in articles for u in good), f"{len(recorded)}/{len(bad)}",

@@ -58,6 +58,8 @@ class Article:
     reform: bool = False  # found under an administrative-reform (CCHC) category
     fetched_at: str | None = None
     http_status: int | None = None
+    # The WARC response record of the page, {"file", "offset", "length"}: stored with the row.
+    warc: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of every field."""

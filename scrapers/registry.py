@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 REGISTRY_PATH = Path(__file__).with_name("sites.toml")
@@ -42,6 +44,30 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class SiteOptions:
+    """Per-site overrides of crawl settings (``options = { ... }`` in the registry); None means the global setting.
+
+    Each option is the site's own value of the setting it is named after.
+    """
+
+    download_delay: float | None = None  # DOWNLOAD_DELAY: seconds between requests to the site's hosts (a floor)
+    concurrency: int | None = None  # CONCURRENT_REQUESTS_PER_DOMAIN: requests at a time to each of its hosts
+    download_timeout: float | None = None  # DOWNLOAD_TIMEOUT: seconds to wait for one of its pages
+    listing_max_pages: int | None = None  # LISTING_MAX_PAGES: pages walked per listing
+    revisit_after_days: float | None = None  # REVISIT_AFTER_DAYS: age at which its articles are re-checked
+
+
+# name -> (type, lowest, highest); a whole number is accepted for a float option.
+OPTION_RULES: dict[str, tuple[type, float, float]] = {
+    "download_delay": (float, 0.1, 60.0),
+    "concurrency": (int, 1, 2),  # the archive promises at most 2 requests at a time per site
+    "download_timeout": (float, 1.0, 300.0),
+    "listing_max_pages": (int, 1, 1000),
+    "revisit_after_days": (float, 1.0, 3650.0),
+}
+
+
+@dataclass(frozen=True)
 class Site:
     """One registry entry."""
 
@@ -59,6 +85,7 @@ class Site:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = field(default=())
+    options: SiteOptions = SiteOptions()
 
     @property
     def host(self) -> str:
@@ -93,6 +120,27 @@ def _check_regex(slug: str, key: str, pattern: object) -> str:
     except re.error as exc:
         raise RegistryError(f"site {slug!r}: {key} is not a valid regex: {exc}") from None
     return pattern
+
+
+def parse_options(slug: str, raw: object) -> SiteOptions:
+    """The ``options`` table of a site, raising :class:`RegistryError` for an unknown name, type or range."""
+    if not isinstance(raw, dict):
+        raise RegistryError(f"site {slug!r}: options must be a table, e.g. options = {{ download_delay = 3.0 }}")
+    values: dict[str, float | int] = {}
+    for name, value in raw.items():
+        if name not in OPTION_RULES:
+            known = ", ".join(OPTION_RULES)
+            raise RegistryError(f"site {slug!r}: unknown option {name!r} (known: {known})")
+        kind, lowest, highest = OPTION_RULES[name]
+        wanted = "a whole number" if kind is int else "a number"
+        is_number = isinstance(value, int if kind is int else (int, float)) and not isinstance(value, bool)
+        if not is_number:
+            raise RegistryError(f"site {slug!r}: option {name} must be {wanted}, not {value!r}")
+        if not lowest <= value <= highest:
+            raise RegistryError(f"site {slug!r}: option {name} = {value!r} is out of range "
+                                f"({lowest:g} to {highest:g})")
+        values[name] = kind(value)
+    return SiteOptions(**values)
 
 
 def parse_site(slug: str, entry: dict) -> Site:
@@ -132,6 +180,7 @@ def parse_site(slug: str, entry: dict) -> Site:
         feeds=tuple(_check_url(slug, "feed", u) for u in entry.get("feeds", [])),
         sitemaps=tuple(_check_url(slug, "sitemap", u) for u in entry.get("sitemaps", [])),
         allowed_hosts=tuple(entry.get("allowed_hosts", [])),
+        options=parse_options(slug, entry["options"]) if "options" in entry else SiteOptions(),
     )
 
 
@@ -167,8 +216,32 @@ def site_for_url(url: str, sites: dict[str, Site]) -> Site | None:
     return None
 
 
+def download_slots(sites: Iterable[Site], *, default_delay: float = 0.0,
+                   max_concurrency: int | None = None) -> dict[str, dict[str, Any]]:
+    """Scrapy's ``DOWNLOAD_SLOTS`` for the sites' ``download_delay`` and ``concurrency`` options.
+
+    One slot per host (with and without "www.", as Scrapy keys slots by host name). A delay is a
+    floor: never below ``default_delay`` (DOWNLOAD_DELAY); a concurrency never above
+    ``max_concurrency`` (CONCURRENT_REQUESTS_PER_DOMAIN). Hosts shared by sites take the politer value.
+    """
+    slots: dict[str, dict[str, Any]] = {}
+    for site in sites:
+        delay, concurrency = site.options.download_delay, site.options.concurrency
+        if delay is None and concurrency is None:
+            continue
+        hosts = {h.lower().removeprefix("www.") for h in site.hosts if h}
+        for host in sorted(hosts | {"www." + h for h in hosts}):
+            slot = slots.setdefault(host, {})
+            if delay is not None:
+                slot["delay"] = max(slot.get("delay", 0.0), delay, default_delay)
+            if concurrency is not None:
+                limit = min(concurrency, max_concurrency) if max_concurrency else concurrency
+                slot["concurrency"] = min(slot.get("concurrency", limit), limit)
+    return slots
+
+
 _FIELDS = {"name", "agency", "province", "province_2025", "base_url", "family", "active", "listings",
-           "article_pattern", "listing_pattern", "feeds", "sitemaps", "allowed_hosts"}
+           "article_pattern", "listing_pattern", "feeds", "sitemaps", "allowed_hosts", "options"}
 _TABLE = re.compile(r"^\s*\[([^\[\]]+)\]\s*(#.*)?$")
 
 

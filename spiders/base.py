@@ -16,6 +16,7 @@ from w3lib.url import safe_url_string
 from archive.store import Archive
 from scrapers.extract import extract_article, looks_like_article
 from scrapers.items import Article, CrawlError
+from spiders.traps import TrapLog
 
 _SKIPPED_SCHEMES = ("mailto:", "javascript:", "tel:", "data:", "#")
 
@@ -106,6 +107,17 @@ class ArchiveSpider(scrapy.Spider):
 
     state: Archive | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.traps = TrapLog()  # the traps this crawl stopped following, reported once each
+
+    def trap_report(self, error: CrawlError | None) -> Iterator[CrawlError]:
+        """Yield a trap's CrawlError (None: the trap was already reported) and log it."""
+        if error is not None:
+            self.crawler.stats.inc_value("reformnews/traps")
+            self.logger.info("%s: %s", error.url, error.reason)
+            yield error
+
     def open_state(self) -> Archive | None:
         """The archive holding the crawl state (ARCHIVE_DB), or None when the crawl has no archive."""
         db = self.settings.get("ARCHIVE_DB")
@@ -162,10 +174,12 @@ class ArchiveSpider(scrapy.Spider):
 
     def build_article(self, response: Response, *, site: str, family: str | None, found_on: str,
                       category: str = "", reform: bool = False) -> Article:
-        """Hand the page to the extractor and add where and how it was found."""
-        return article_from_page(response.body, response.url, response_headers(response), site=site,
-                                 family=family, found_on=found_on, category=category, reform=reform,
-                                 http_status=response.status)
+        """Hand the page to the extractor and add where and how it was found, and its WARC record."""
+        article = article_from_page(response.body, response.url, response_headers(response), site=site,
+                                    family=family, found_on=found_on, category=category, reform=reform,
+                                    http_status=response.status)
+        article.warc = response.meta.get("warc")  # set by the WARC writer before the spider sees the page
+        return article
 
     def on_error(self, failure: Any) -> Iterator[CrawlError]:
         """Record a request that failed, with its reason."""

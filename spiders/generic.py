@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
 from scrapers.extract import looks_like_article
 from spiders.base import ArchiveSpider, feed_links, page_links, sitemap_links
+from spiders.traps import MIN_TRAP_CHAIN, shape, trap_kind
 
 # Paths that are never articles nor lead to them (files, accounts, search, print views).
 _NEVER = re.compile(
@@ -26,26 +27,11 @@ _NEVER = re.compile(
     r"|/(dang-nhap|login|dangnhap|tim-kiem|search|timkiem|savefile|print|in-bai)(/|$|\?)"
     r"|[?&](print|tmpl=component|lang=en)"
 )
-# Calendar pages and parameters that generate endless URLs.
-_CALENDAR = re.compile(r"(?i)(lich|calendar|ngay=|date=|month=|thang=|year=|nam=)\D{0,3}\d")
-MAX_QUERY_PARAMS = 4
-MAX_PATH_SEGMENTS = 8
-MAX_PAGE_NUMBER = 200
 
 
 def is_trap(url: str) -> bool:
     """True for URLs that lead into endless calendars, pagination or parameter mazes."""
-    parts = urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
-    if len(segments) > MAX_PATH_SEGMENTS or any(segments.count(s) > 2 for s in segments):
-        return True
-    params = parse_qsl(parts.query, keep_blank_values=True)
-    if len(params) > MAX_QUERY_PARAMS:
-        return True
-    for _, value in params:
-        if value.isdigit() and len(value) <= 4 and int(value) > MAX_PAGE_NUMBER:
-            return True
-    return bool(_CALENDAR.search(parts.path + "?" + parts.query))
+    return bool(trap_kind(url))
 
 
 class GenericSpider(ArchiveSpider):
@@ -62,6 +48,7 @@ class GenericSpider(ArchiveSpider):
         host = urlsplit(url).hostname or ""
         self.site_slug = site or host.removeprefix("www.").removesuffix(".gov.vn").replace(".", "_").replace("-", "_")
         self.allowed_domains = [host]
+        self.requested: set[str] = set()  # page URLs asked for: a depth cut of one of them is no trap
 
     def site_slugs(self) -> list[str]:
         """The one site this crawl covers."""
@@ -71,11 +58,16 @@ class GenericSpider(ArchiveSpider):
         """The crawled site's slug for its own hosts."""
         return self.site_slug if urlsplit(url).hostname in self.allowed_domains else ""
 
-    def page_request(self, url: str, found_on: str, priority: int = 0) -> scrapy.Request:
-        """A request for a page of unknown kind (the extractor decides whether it is an article)."""
+    def page_request(self, url: str, found_on: str, priority: int = 0, same_shape: int = 1) -> scrapy.Request:
+        """A request for a page of unknown kind (the extractor decides whether it is an article).
+
+        ``same_shape`` counts the pages shaped like this one in a row on the way to it (see spiders.traps).
+        """
+        self.requested.add(url)
         return scrapy.Request(url, callback=self.parse_page, errback=self.on_error, priority=priority,
                               cb_kwargs={"found_on": found_on},
-                              meta={"site": self.site_slug, "kind": "page", "found_on": found_on})
+                              meta={"site": self.site_slug, "kind": "page", "found_on": found_on,
+                                    "same_shape": same_shape})
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """The start page, the site's sitemap and the feeds it announces; archived articles are skipped."""
@@ -105,13 +97,34 @@ class GenericSpider(ArchiveSpider):
         ).getall():
             yield scrapy.Request(response.urljoin(href), callback=self.parse_feed, errback=self.ignore_missing,
                                  meta={"site": self.site_slug, "kind": "feed"})
+        yield from self.follow(response)
+
+    def follow(self, response: Response) -> Iterator[Any]:
+        """Requests for the page's wanted links; a trap's first refused or depth-cut link is reported once."""
+        here, run = shape(response.url), int(response.meta.get("same_shape", 1))
+        limit = self.settings.getint("DEPTH_LIMIT", 0)
+        at_limit = bool(limit) and int(response.meta.get("depth", 0)) >= limit
         for url in page_links(response):
-            if self.wanted(url):
-                yield self.page_request(url, response.url)
+            kind = trap_kind(url) if self.on_site(url) and not _NEVER.search(url) else ""
+            if kind:
+                yield from self.trap_report(self.traps.refused(url, site=self.site_slug, kind=kind))
+                continue
+            if not self.wanted(url):
+                continue
+            same = shape(url) == here
+            # DepthMiddleware will drop it; a chain of same-shaped pages (not one page's sibling) is a trap
+            if at_limit and same and run >= MIN_TRAP_CHAIN and url not in self.requested:
+                yield from self.trap_report(self.traps.depth_cut(url, site=self.site_slug, pages=run,
+                                                                 depth_limit=limit))
+            yield self.page_request(url, response.url, same_shape=run + 1 if same else 1)
+
+    def on_site(self, url: str) -> bool:
+        """Whether ``url`` is on the crawled host."""
+        return urlsplit(url).hostname in self.allowed_domains
 
     def wanted(self, url: str) -> bool:
         """Same host, not a file, account or search page, not a trap."""
-        return (urlsplit(url).hostname in self.allowed_domains and url not in getattr(self, "known", ())
+        return (self.on_site(url) and url not in getattr(self, "known", ())
                 and not _NEVER.search(url) and not is_trap(url))
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:

@@ -20,9 +20,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
-from scrapers.registry import Listing, RegistryError, Site, load_registry
+from scrapers.registry import Listing, RegistryError, Site, download_slots, load_registry
 from scrapers.urls import canonical_url, is_print_url
 from spiders.base import ArchiveSpider, conditional, feed_links, response_headers, sitemap_links
 from spiders.families import Navigation, navigation_for
@@ -69,6 +71,52 @@ class SiteSpider(ArchiveSpider):
         super().update_settings(settings)
         settings.set("DEPTH_LIMIT", settings.getint("LISTING_MAX_PAGES", 300) + 5, priority="spider")
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        """The spider, with the registry's per-site options applied to the crawl's settings."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.apply_site_options(crawler.settings)
+        return spider
+
+    def apply_site_options(self, settings: BaseSettings) -> None:
+        """Before the settings freeze: DOWNLOAD_SLOTS from the sites' ``download_delay`` and ``concurrency``
+        (unless REGISTRY_DOWNLOAD_SLOTS is off), and a DEPTH_LIMIT deep enough for every ``listing_max_pages``.
+
+        Slots given in the settings themselves win over the registry's. A registry that does not load
+        is left to :meth:`start` to report; settings already frozen (a spider made for a test) are left as they are.
+        """
+        if settings.frozen:
+            return
+        try:
+            sites = list(load_registry(self.registry_path or settings.get("SITE_REGISTRY") or None).values())
+        except RegistryError:
+            return
+        deepest = max((s.options.listing_max_pages or 0 for s in sites), default=0)
+        if deepest + 5 > settings.getint("DEPTH_LIMIT"):
+            settings.set("DEPTH_LIMIT", deepest + 5, priority="spider")
+        if not settings.getbool("REGISTRY_DOWNLOAD_SLOTS", True):
+            return
+        slots = download_slots(sites, default_delay=settings.getfloat("DOWNLOAD_DELAY"),
+                               max_concurrency=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") or None)
+        if slots:
+            given = settings.getdict("DOWNLOAD_SLOTS")
+            priority = max(settings.getpriority("DOWNLOAD_SLOTS") or 0, SETTINGS_PRIORITIES["spider"])
+            settings.set("DOWNLOAD_SLOTS", {**slots, **given}, priority=priority)
+
+    def listing_max_pages(self, site: Site) -> int:
+        """Pages a walk of one of the site's listings goes to: its option, else LISTING_MAX_PAGES."""
+        return site.options.listing_max_pages or self.settings.getint("LISTING_MAX_PAGES", 300)
+
+    def revisit_after_days(self, site: Site) -> float:
+        """Age at which the site's articles are re-checked: its option, else REVISIT_AFTER_DAYS."""
+        return site.options.revisit_after_days or self.settings.getfloat("REVISIT_AFTER_DAYS", 30.0)
+
+    def with_site_options(self, request: scrapy.Request, site: Site) -> scrapy.Request:
+        """Add the site's per-request options (``download_timeout``) to one of its requests."""
+        if site.options.download_timeout is not None:
+            request.meta["download_timeout"] = site.options.download_timeout
+        return request
+
     def selected_sites(self) -> list[Site]:
         """The sites named by ``-a site=`` (comma-separated), else every active site (of the snapshot, offline)."""
         registry = load_registry(self.registry_path or self.settings.get("SITE_REGISTRY") or None)
@@ -100,10 +148,9 @@ class SiteSpider(ArchiveSpider):
         self.navigation = {slug: navigation_for(site.family) for slug, site in self.sites.items()}
         state = self.open_state()
         settings = self.settings
-        revisit_days = settings.getfloat("REVISIT_AFTER_DAYS", 30.0)
         if state is not None:
-            for slug in self.sites:
-                self.skip[slug] = state.skip_urls(slug, revisit_days)
+            for slug, site in self.sites.items():
+                self.skip[slug] = state.skip_urls(slug, self.revisit_after_days(site))
                 self.archived[slug] = state.archived_urls(slug)
                 self.not_articles[slug] = self.skip[slug] - self.archived[slug]
                 self.walked.update(state.completed_walks(slug))
@@ -116,7 +163,8 @@ class SiteSpider(ArchiveSpider):
                                            found_on=row["found_on"] or "", category=row["category"] or "",
                                            reform=bool(row["reform"]), priority=FRONTIER_PRIORITY)
             for slug, site in self.sites.items():
-                for row in state.revisit_due(slug, revisit_days, settings.getint("REVISIT_MAX_PER_SITE", 20)):
+                for row in state.revisit_due(slug, self.revisit_after_days(site),
+                                             settings.getint("REVISIT_MAX_PER_SITE", 20)):
                     self.crawler.stats.inc_value("archive/revisits")
                     yield self.article_request(row["url"], site=slug, family=site.family,
                                                found_on=row["found_on"] or "", reform=bool(row["reform"]),
@@ -143,7 +191,14 @@ class SiteSpider(ArchiveSpider):
                                  meta={"site": site.slug, "kind": kind})
         if self.state is not None:
             conditional(request, *self.state.validators(url))
-        return request
+        return self.with_site_options(request, site)
+
+    def article_request(self, url: str, *, site: str, family: str | None, found_on: str, category: str = "",
+                        reform: bool = False, priority: int = 0, revisit: bool = False) -> scrapy.Request:
+        """A request for an article page of a registry site, with the site's options."""
+        request = super().article_request(url, site=site, family=family, found_on=found_on, category=category,
+                                          reform=reform, priority=priority, revisit=revisit)
+        return self.with_site_options(request, self.sites[site]) if site in self.sites else request
 
     def listing_request(self, url: str, site: Site, listing: Listing, key: str, page: int) -> scrapy.Request:
         """A request for one page of a listing (conditional when its last walk finished)."""
@@ -156,7 +211,7 @@ class SiteSpider(ArchiveSpider):
         )
         if self.state is not None:
             conditional(request, *self.state.validators(url))
-        return request
+        return self.with_site_options(request, site)
 
     def remember(self, response: Response, site: str, kind: str, key: str = "") -> None:
         """Store the validators of a fetched listing, feed or sitemap."""
@@ -209,8 +264,14 @@ class SiteSpider(ArchiveSpider):
         # may hold articles that were never seen, so the walk goes on to the end.
         stop = key in self.walked and bool(candidates) and known > 0 and known >= share * len(candidates)
         following = None
-        if not stop and page < self.settings.getint("LISTING_MAX_PAGES", 300):
+        max_pages = self.listing_max_pages(entry)
+        if not stop:
             following = navigation.next_page(response, entry, key)
+            if following is not None and page >= max_pages:
+                if entry.options.listing_max_pages is None:  # a listing that never ends: reported once
+                    yield from self.trap_report(self.traps.listing_cut(following, site=site, pages=page,
+                                                                       setting=f"listing limit {max_pages}"))
+                following = None  # a site's own page cap is its registry entry's choice, not a trap
         self.remember(response, site, "listing", key)
         if following is None and self.state is not None:
             self.state.complete_walk(key)

@@ -43,7 +43,7 @@ def kill(child: subprocess.Popen) -> None:
 
 
 def warc_problems(db: Path) -> list[str]:
-    """Every WARC file reads to its last complete record; every article's WARC pointer leads to its page."""
+    """Every WARC file reads to its last complete record; every article has a WARC pointer leading to its page."""
     from warcio.archiveiterator import ArchiveIterator
 
     from scrapers.middlewares.warc import warc_dir_for
@@ -59,6 +59,9 @@ def warc_problems(db: Path) -> list[str]:
                 if handle.tell() < path.stat().st_size - 64 * 1024:
                     problems.append(f"{path.name}: unreadable before its tail ({exc})")
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    unpointed = conn.execute("select count(*) from articles where warc_file is null").fetchone()[0]
+    if unpointed:  # the pointer is written with the row: a kill never falls between them
+        problems.append(f"{unpointed} articles without their WARC pointer")
     for url, name, offset in conn.execute("select url, warc_file, warc_offset from articles where warc_file is not null"):
         with (directory / name).open("rb") as handle:
             handle.seek(offset)

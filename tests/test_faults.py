@@ -27,9 +27,11 @@ def fault_crawl(tmp_path_factory: pytest.TempPathFactory):
         hits = dict(web.hits)
     conn = sqlite3.connect(out / "archive.db")
     articles = {r[0] for r in conn.execute("select url from articles")}
-    errors = {r[0]: (r[1], r[2]) for r in conn.execute("select url, kind, reason from crawl_errors")}
+    error_rows = conn.execute("select url, kind, reason from crawl_errors").fetchall()
+    errors = {r[0]: (r[1], r[2]) for r in error_rows}
     conn.close()
-    return {"root": web.url, "result": result, "articles": articles, "errors": errors, "hits": hits,
+    return {"root": web.url, "result": result, "articles": articles, "errors": errors, "error_rows": error_rows,
+            "hits": hits,
             "log": (out / "crawl.log").read_text(encoding="utf-8")}
 
 
@@ -69,6 +71,19 @@ def test_traps_stay_bounded(fault_crawl):
         if e.bounded:
             spent = sum(n for path, n in fault_crawl["hits"].items() if path.startswith(e.bounded))
             assert 0 < spent <= 12, (kind, spent)
+
+
+def test_each_trap_leaves_one_readable_crawl_error_where_it_was_cut(fault_crawl):
+    root = fault_crawl["root"].rstrip("/")
+    traps = [row for row in fault_crawl["error_rows"] if row[1] == "trap"]
+    for kind, e in expected().items():
+        if e.trap:
+            rows = [row for row in traps if e.trap in row[2]]
+            assert len(rows) == 1, (kind, traps)
+            url, _, reason = rows[0]
+            assert url.startswith(root + e.bounded) and "after" in reason and "pages like it" in reason, rows
+            assert fault_crawl["hits"].get(url[len(root):], 0) == 0  # the URL where it was cut was not fetched
+    assert len(traps) == sum(1 for e in expected().values() if e.trap)  # not one row per refused link
 
 
 def test_retry_until_recovery_and_no_more(fault_crawl):

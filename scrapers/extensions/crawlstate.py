@@ -52,11 +52,17 @@ class CrawlStateExtension:
         self.archive = Archive(self.db_path)
 
     def item_scraped(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
-        """An article was archived (or an error recorded): it leaves the frontier; note its WARC record."""
+        """An article was archived (or an error recorded): it leaves the frontier.
+
+        An article built by the spider carries its WARC pointer, stored with its row; one that does
+        not (an item made some other way) gets the pointer of its response here.
+        """
         if self.archive is None:
             return
-        url = ItemAdapter(item).get("url") or ""
-        if not isinstance(item, CrawlError) and isinstance(response, Response) and response.meta.get("warc"):
+        adapter = ItemAdapter(item)
+        url = adapter.get("url") or ""
+        if (not isinstance(item, CrawlError) and not adapter.get("warc") and isinstance(response, Response)
+                and response.meta.get("warc")):
             warc = response.meta["warc"]
             self.archive.set_article_warc(url, warc["file"], warc["offset"], warc["length"])
         self.archive.frontier_done(frontier_url(response, url))

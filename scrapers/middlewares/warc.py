@@ -5,7 +5,8 @@ WARC_DIR defaults to ``warc/<db name>/`` beside the archive (``data/warc/archive
 Each record is a separate gzip member, flushed at once, so a killed crawl leaves readable files.
 The response record carries the archive's own fields (``Reformnews-Site``, ``-Kind``,
 ``-Found-On``, ``-Category``, ``-Reform``, ``-Family``) so `reformnews reextract` can rebuild
-articles from the WARCs alone. ``request.meta["warc"]`` gets the record's file, offset and length.
+articles from the WARCs alone. ``request.meta["warc"]`` gets the record's file, offset and length;
+the spider puts it on the Article (``Article.warc``) and the store writes it with the article's row.
 """
 
 from __future__ import annotations

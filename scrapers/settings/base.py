@@ -55,7 +55,13 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "scrapers.middlewares.diskguard.ArchiveWriteGuard": 100,
     "scrapers.extensions.crawlstate.CrawlStateExtension": 500,
+    # After AutoThrottle (order 0): keeps a site's registry download_delay as its slot's floor.
+    "scrapers.extensions.slotdelay.SlotDelayFloor": 600,
 }
+# Per-site options of the registry (`options = { ... }` in sites.toml): the registry spider turns
+# download_delay and concurrency into DOWNLOAD_SLOTS (one slot per host) when the crawl starts;
+# download_timeout, listing_max_pages and revisit_after_days replace the settings they are named after.
+REGISTRY_DOWNLOAD_SLOTS = True
 
 # Incremental crawling: known articles are fetched again only once they are this old (a
 # conditional request; 304 costs no body), at most REVISIT_MAX_PER_SITE of them per site and run.

@@ -15,6 +15,7 @@ AUTOTHROTTLE_ENABLED = False
 DOWNLOAD_DELAY = 0
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
+REGISTRY_DOWNLOAD_SLOTS = False  # the registry's per-site download_delay and concurrency are not applied
 LOG_LEVEL = os.environ.get("REFORMNEWS_LOG_LEVEL", "WARNING")
 # The snapshot lives on this machine: its hosts are not private servers to protect.
 ALLOW_PRIVATE_ADDRESSES = True
