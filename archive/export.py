@@ -69,7 +69,7 @@ def iter_articles(db_path: Path | str, *, since: str | None = None, site: str | 
         sql = ("select a.*, s.name as site_name from articles a left join sites s on s.slug = a.site"
                f"{where} order by a.published_at, a.id")
         for row in conn.execute(sql, params):
-            yield with_documents(conn, record(dict(row)))
+            yield with_images(conn, with_documents(conn, record(dict(row))))
     finally:
         conn.close()
 
@@ -87,6 +87,27 @@ def with_documents(conn: sqlite3.Connection, item: dict[str, Any]) -> dict[str, 
             for key in ("url", "name"):
                 document.pop(key, None)
             attachment["document"] = document
+    return item
+
+
+def with_images(conn: sqlite3.Connection, item: dict[str, Any]) -> dict[str, Any]:
+    """Each image the archive tried to keep with ``kept`` and ``sha256`` (the copy), or ``reason`` (why none).
+
+    Images not tried yet (an archive from before the images pipeline) stay as they were.
+    """
+    if not item.get("images"):
+        return item
+    from archive.images import images_of
+
+    rows = {row["position"]: row for row in images_of(conn, item["id"])}
+    for position, image in enumerate(item["images"]):
+        row = rows.get(position)
+        if not isinstance(image, dict) or row is None or row["url"] != image.get("src"):
+            continue
+        image["kept"] = bool(row["sha256"])
+        image["sha256"] = row["sha256"]
+        if not row["sha256"]:
+            image["reason"] = row["reason"] or row["status"]
     return item
 
 
@@ -222,7 +243,7 @@ def iter_stories(db_path: Path | str, *, since: str | None = None,
             row = conn.execute("select * from articles where id = ?", [canonical_id]).fetchone()
             if row is None:
                 continue
-            yield {**record(dict(row)), "story_id": story_id, "copies": copies}
+            yield {**with_images(conn, record(dict(row))), "story_id": story_id, "copies": copies}
     finally:
         conn.close()
 

@@ -325,3 +325,21 @@ def m008_story_merges(db: Database) -> None:
         "merged_at TEXT NOT NULL, article_id TEXT)"
     )
     db.execute("CREATE INDEX idx_story_merges_into ON story_merges (merged_into)")
+
+
+@migrations()
+def m009_images(db: Database) -> None:
+    """Article images kept in the archive: each file once per sha256 (bytes, verified type and size),
+    and what each article's image URL gave (the kept file, or why none was kept)."""
+    db.execute(
+        "CREATE TABLE images (sha256 TEXT PRIMARY KEY, content BLOB NOT NULL, mime TEXT NOT NULL, "
+        "width INTEGER, height INTEGER, bytes INTEGER NOT NULL, first_url TEXT, fetched_at TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE article_images (article_id TEXT NOT NULL REFERENCES articles(id), "
+        "position INTEGER NOT NULL, url TEXT NOT NULL, sha256 TEXT REFERENCES images(sha256), "
+        "status TEXT NOT NULL, reason TEXT, http_status INTEGER, fetched_at TEXT, "
+        "PRIMARY KEY (article_id, position))"
+    )
+    db.execute("CREATE INDEX idx_article_images_url ON article_images (url)")
+    db.execute("CREATE INDEX idx_article_images_sha256 ON article_images (sha256)")

@@ -24,7 +24,7 @@ from scrapers.extract import looks_like_article
 _NAME = re.compile(r"^(?P<run>[^-]+)-(?P<n>\d+)\.warc\.gz$")
 PAGE_KINDS = ("article", "page")
 # Item pipelines of the crawl that reextract leaves out: it stores itself, and fetches nothing.
-NOT_REPLAYED = {"ArchivePipeline", "AttachmentsPipeline"}
+NOT_REPLAYED = {"ArchivePipeline", "AttachmentsPipeline", "ImagesPipeline"}
 
 
 @dataclass

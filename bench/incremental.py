@@ -6,7 +6,7 @@
 2. builds the same snapshot with N more articles per site (new bodies and index entries, listing
    pages, feeds and sitemaps re-rendered, so their ETags change);
 3. re-crawls it incrementally into that archive and, for comparison, from scratch into a new one;
-4. prints the requests of each, by kind (article, listing, feed/sitemap, robots.txt), and the
+4. prints the requests of each, by kind (article, listing, feed/sitemap, robots.txt, image), and the
    figure the target is about: (requests - one listing request per site-category) / new articles.
 
 Not part of the test suite (tests/test_incremental.py asserts the same on a smaller scale).
@@ -142,8 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"incremental crawl:  {inc_total} requests in {inc_s:.1f}s  {dict(sorted(inc_kinds.items()))}")
         print(f"full re-crawl:      {full_total} requests in {full_s:.1f}s  {dict(sorted(full_kinds.items()))}")
         per_new = (inc_total - categories) / added
+        pages_per_new = (inc_total - inc_kinds["image"] - categories) / added
         articles_per_new = inc_kinds["article"] / added
-        print(f"incremental: {per_new:.3f} requests per new article beyond one listing request per site-category "
+        print(f"incremental: {per_new:.3f} requests per new article beyond one listing request per site-category; "
+              f"{pages_per_new:.3f} without the new articles' images ({inc_kinds['image']}, each fetched once) "
               f"(article fetches alone {articles_per_new:.3f}; robots.txt {inc_kinds['robots']}, "
               f"feeds/sitemaps {inc_kinds['feed/sitemap']}, listings {inc_kinds['listing']})")
         print(f"full re-crawl: {full_total / added:.2f} requests per new article; "

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import safe_url_string
 
-from snapshot import dates, docs, feeds, generate, textgen, urls
+from snapshot import dates, docs, feeds, generate, images as image_files, textgen, urls
 from snapshot.markup import Block, body_lines, encode_page, render_body
 from snapshot.model import Art, SiteSpec, load_sites
 from snapshot.pages import TITLES, page_html
@@ -165,16 +165,22 @@ def build_snapshot(out_dir: Path) -> Path:
         _assign_ids(site, by_site[site.slug])
     manifest: dict = {"generated_for": dates.TODAY.strftime("%Y-%m-%d"), "sites": {}}
     documents_made: dict[str, bytes] = {}
+    images_made: dict[str, dict] = {}
     for site in sites:
-        manifest["sites"][site.slug] = _build_site(site, by_site[site.slug], store, renderer, documents_made)
+        manifest["sites"][site.slug] = _build_site(site, by_site[site.slug], store, renderer, documents_made,
+                                                   images_made)
+    # Every article image's URL -> what it answers: "ok" (with sha256, mime, size), or the hostile
+    # kind ("missing": 404, "html": an error page sent with status 200, "corrupt": a cut-off JPEG).
+    manifest["images"] = images_made
     store.write()
     path = out / "manifest.json"
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
 
-def _build_site(site: SiteSpec, arts: list[Art], store: Store, renderer: Renderer, made: dict) -> dict:
-    """Render and store every page of one site; returns its manifest entry."""
+def _build_site(site: SiteSpec, arts: list[Art], store: Store, renderer: Renderer, made: dict,
+                images_made: dict | None = None) -> dict:
+    """Render and store every page of one site; returns its manifest entry (image files in ``images_made``)."""
     fam = site.family
     data = site.data
     enc = "windows-1258" if site.slug == "gialai_tttt" else "utf-8"
@@ -186,6 +192,8 @@ def _build_site(site: SiteSpec, arts: list[Art], store: Store, renderer: Rendere
     ctx_site = site_context(site)
     newest = max(a.dt for a in arts)
     non_articles: list[str] = []
+    images_made = {} if images_made is None else images_made
+    hostile_left = image_files.HOSTILE.get(site.slug)
 
     def page_bytes(html: str, encoding: str = enc) -> bytes:
         return encode_page(html, encoding)
@@ -262,6 +270,10 @@ def _build_site(site: SiteSpec, arts: list[Art], store: Store, renderer: Rendere
             store.add(actx["print_url"], page_bytes(ptext), ctype, headers=extra, modified=art.dt)
         lines = [unicodedata.normalize("NFC", x) for x in body_lines(display)]
         images = [urljoin(art.url, b.src) for b in body_only if b.kind == "img"]
+        for number, image_url in enumerate(images, 1):
+            hostile = hostile_left if number == 1 else None
+            hostile_left = None if hostile else hostile_left
+            images_made[safe_url_string(image_url)] = _make_image(art, number, image_url, store, hostile)
         entries.append({
             "url": art.url,
             "title": art.title,
@@ -314,6 +326,20 @@ def _build_site(site: SiteSpec, arts: list[Art], store: Store, renderer: Rendere
         "encoding": enc,
         "content_type": ctype,
     }
+
+
+def _make_image(art: Art, number: int, url: str, store: Store, hostile: str | None) -> dict:
+    """Store the body of one article image (or its hostile stand-in); returns its manifest entry."""
+    blob, fmt, width, height = image_files.picture(art.story, number)
+    ext = ".png" if fmt == "PNG" else ".jpg"
+    if hostile:
+        status, body, ctype = image_files.hostile_body(hostile, blob)
+        if status is not None:
+            store.add(url, body, ctype, status=status, modified=art.dt, ext=".html" if hostile == "html" else ext)
+        return {"expect": hostile, "story": art.story}
+    store.add(url, blob, image_files.MIME[fmt], modified=art.dt, ext=ext)
+    return {"expect": "ok", "story": art.story, "sha256": hashlib.sha256(blob).hexdigest(),
+            "mime": image_files.MIME[fmt], "width": width, "height": height, "bytes": len(blob)}
 
 
 def _make_document(site: SiteSpec, art: Art, doc: dict, store: Store, made: dict) -> dict:

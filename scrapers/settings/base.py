@@ -86,10 +86,14 @@ ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.store.ArchivePipeline": 400,
     "pipelines.attachments.AttachmentsPipeline": 500,
+    "pipelines.images.ImagesPipeline": 550,
 }
 # Attachments (PDF, DOC, DOCX...) linked from articles: downloaded, kept, text extracted.
 ATTACHMENTS_MAXSIZE = 25 * 1024 * 1024
 ATTACHMENTS_OCR = False
+# Article images: a copy kept in the archive (verified with Pillow, once per sha256), 5 MB cap each.
+IMAGES_ENABLED = True
+IMAGES_MAXSIZE = 5 * 1024 * 1024
 
 # Where the archive lives; `reformnews --db` and REFORMNEWS_DB override it.
 ARCHIVE_DB = os.environ.get("REFORMNEWS_DB", "data/archive.db")

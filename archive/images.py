@@ -1,0 +1,123 @@
+"""Article images in the archive: each file kept once per sha256, and what each article's image gave.
+
+``images`` holds the verified bytes (mime type, width and height as Pillow read them);
+``article_images`` holds one row per image of an article, in page order: the URL, the kept
+file's sha256, or the reason none was kept (404, an HTML page, broken data, too large...).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive import migrations
+from archive.clock import now_iso, to_vn_iso
+from archive.keys import article_id
+from archive.store import open_database
+from scrapers.urls import identity_url
+
+# article_images.status: "ok" (a copy is kept), else why not.
+FAILURE_STATUSES = ("http_error", "not_image", "broken", "too_large", "failed", "skipped")
+# What the article page and the export read of an article's images.
+IMAGES_OF_SQL = """select l.position, l.url, l.sha256, l.status, l.reason, l.http_status, i.mime, i.width, i.height,
+  i.bytes from article_images l left join images i on i.sha256 = l.sha256
+where l.article_id = ? order by l.position"""
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of an image's bytes: the key that keeps one file once."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class ImageStore:
+    """Reads and writes the ``images`` and ``article_images`` tables."""
+
+    def __init__(self, db: Database | str | Path) -> None:
+        self.db = open_database(db)
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> "ImageStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
+        rows = list(self.db.query(sql, params))
+        return rows[0] if rows else None
+
+    def resolve_article(self, url: str, canonical_url: str = "") -> str | None:
+        """The stored article id of a page URL (its own row, or the article it duplicates)."""
+        candidate = article_id(identity_url(url, canonical_url))
+        row = self._one(
+            "select id from articles where id = ? or url = ? or canonical_url = ? "
+            "union all select article_id as id from article_aliases where url = ? limit 1",
+            [candidate, url, url, url])
+        return row["id"] if row else None
+
+    def kept_for_url(self, url: str) -> str | None:
+        """The sha256 of the file already kept from ``url`` (by any article), if any."""
+        row = self._one("select sha256 from article_images where url = ? and sha256 is not null limit 1", [url])
+        if row is None:
+            row = self._one("select sha256 from images where first_url = ? limit 1", [url])
+        return row["sha256"] if row else None
+
+    def recorded(self, article: str, position: int) -> dict[str, Any] | None:
+        """The article_images row of an article's image at ``position``, if any."""
+        return self._one("select * from article_images where article_id = ? and position = ?", [article, position])
+
+    def keep(self, data: bytes, *, mime: str, width: int | None, height: int | None, url: str,
+             fetched_at: str | None = None) -> str:
+        """Keep an image's bytes once (same sha256: not stored again); return the sha256."""
+        digest = sha256(data)
+        self.db.execute(
+            "insert into images (sha256, content, mime, width, height, bytes, first_url, fetched_at) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?) on conflict(sha256) do nothing",
+            [digest, sqlite3.Binary(data), mime, width, height, len(data), url, to_vn_iso(fetched_at) or now_iso()])
+        return digest
+
+    def link(self, article: str, position: int, url: str, *, sha256: str | None, status: str,
+             reason: str | None = None, http_status: int | None = None, fetched_at: str | None = None) -> None:
+        """Record what the article's image at ``position`` gave; a failure never replaces a kept copy."""
+        with self.db.atomic():
+            existing = self.recorded(article, position)
+            if (existing is not None and existing["url"] == url and existing["sha256"] and not sha256):
+                return
+            self.db.execute(
+                "insert into article_images (article_id, position, url, sha256, status, reason, http_status, fetched_at) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?) on conflict(article_id, position) do update set url = excluded.url, "
+                "sha256 = excluded.sha256, status = excluded.status, reason = excluded.reason, "
+                "http_status = excluded.http_status, fetched_at = excluded.fetched_at",
+                [article, position, url, sha256, status, reason, http_status, to_vn_iso(fetched_at) or now_iso()])
+
+    def trim(self, article: str, count: int) -> None:
+        """Forget the rows of positions the article no longer has (its page now shows ``count`` images)."""
+        self.db.execute("delete from article_images where article_id = ? and position >= ?", [article, count])
+
+    def for_article(self, article: str) -> list[dict[str, Any]]:
+        """The article's image rows in page order, with the kept file's mime type and size."""
+        return images_of(self.db.conn, article)
+
+    def content(self, digest: str) -> tuple[bytes, str] | None:
+        """(bytes, mime type) of a kept image, or None."""
+        row = self.db.execute("select content, mime from images where sha256 = ?", [digest]).fetchone()
+        return (bytes(row[0]), row[1]) if row else None
+
+
+def images_of(conn: Any, article: str) -> list[dict[str, Any]]:
+    """An article's image rows in page order (an sqlite3 connection; [] before the images migration)."""
+    has_table = conn.execute(
+        "select 1 from sqlite_master where type = 'table' and name = 'article_images'").fetchone()
+    if not has_table:
+        return []
+    cursor = conn.execute(IMAGES_OF_SQL, [article])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values)) for values in cursor.fetchall()]
