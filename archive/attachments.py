@@ -24,7 +24,9 @@ FIELD_COLUMNS = {"agency": "agency", "number": "number", "place": "place", "date
 # What the export and the article page show of each stored document.
 PUBLIC_COLUMNS = ("id", "url", "sha256", "name", "type", "size", "pages", "status", "reason", "agency",
                   "number", "place", "doc_date", "doc_type", "title", "signer", "signer_position",
-                  "recipients", "text", "fetched_at")
+                  "recipients", "structure", "text", "fetched_at")
+# Columns holding a JSON list (the outline: scrapers.documents.structure, offsets into `text`).
+JSON_COLUMNS = ("recipients", "structure")
 
 
 def sha256(data: bytes) -> str:
@@ -39,6 +41,8 @@ def document_row(document: Document, data: bytes | None) -> dict[str, Any]:
         sha256=sha256(data) if data else None, size=len(data) if data else document.size or None,
         pages=document.pages, text=document.text, word_count=word_count(document.text),
         recipients=json.dumps(list(document.fields.get("recipients") or []), ensure_ascii=False),
+        structure=json.dumps(list(document.fields.get("structure") or []), ensure_ascii=False,
+                             separators=(",", ":")),
         status=document.status, reason=document.reason, extractor=document.extractor,
     )
     if document.type:
@@ -181,12 +185,16 @@ def documents_of(conn: Any, article: str) -> list[dict[str, Any]]:
         f"{columns} from article_attachments l join attachments a on a.id = l.attachment_id "
         f"where l.article_id = ? order by l.first_seen, l.url", [article])
     names = [d[0] for d in cursor.description]
-    out = []
-    for values in cursor.fetchall():
-        item = dict(zip(names, values))
-        try:
-            item["recipients"] = json.loads(item.get("recipients") or "[]")
-        except ValueError:
-            item["recipients"] = []
-        out.append(item)
-    return out
+    return [json_lists(dict(zip(names, values))) for values in cursor.fetchall()]
+
+
+def json_lists(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its JSON list columns (recipients, structure) decoded; [] when absent or broken."""
+    for column in JSON_COLUMNS:
+        if column in row:
+            try:
+                value = json.loads(row.get(column) or "[]")
+            except ValueError:
+                value = []
+            row[column] = value if isinstance(value, list) else []
+    return row

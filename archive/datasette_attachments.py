@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from datasette import hookimpl
 
+from archive.attachments import json_lists
+from scrapers.documents.structure import outline_headings
+
 DOCUMENTS_SQL = """select l.url, coalesce(nullif(l.name, ''), a.name) as name, a.id, a.type, a.size, a.pages,
   a.status, a.reason, a.agency, a.number, a.place, a.doc_date, a.doc_type, a.title, a.signer,
-  a.signer_position, a.recipients, substr(a.text, 1, 600) as excerpt
+  a.signer_position, a.recipients, a.structure, substr(a.text, 1, 600) as excerpt
 from article_attachments l join attachments a on a.id = l.attachment_id
 where l.article_id = :id order by l.first_seen, l.url"""
 
 
 async def article_documents(datasette: Any, db_name: str, article_id: str) -> list[dict[str, Any]]:
-    """The stored documents of one article ([] before the attachments migration)."""
+    """The stored documents of one article ([] before the attachments migration), each with
+    ``outline``: the headings of its structure with their depth."""
     db = datasette.get_database(db_name)
     if not await db.table_exists("article_attachments"):
         return []
-    rows = [dict(r) for r in (await db.execute(DOCUMENTS_SQL, {"id": article_id})).rows]
+    sql = DOCUMENTS_SQL
+    if "structure" not in await db.table_columns("attachments"):  # before m010
+        sql = sql.replace("a.structure,", "'[]' as structure,")
+    rows = [json_lists(dict(r)) for r in (await db.execute(sql, {"id": article_id})).rows]
     for row in rows:
-        try:
-            row["recipients"] = json.loads(row.get("recipients") or "[]")
-        except ValueError:
-            row["recipients"] = []
+        row["outline"] = outline_headings(row["structure"])
     return rows
 
 

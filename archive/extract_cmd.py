@@ -1,4 +1,5 @@
-"""`reformnews extract`: saved HTML pages to Article JSON, one page or a manifest of many."""
+"""`reformnews extract`: saved HTML pages to Article JSON (documents: PDF, DOC, DOCX, XLSX, XLS to
+Document JSON), one file or a manifest of many."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def document_kind(data: bytes, path: Path) -> str:
 
 
 def file_result(data: bytes, path: Path, url: str, *, ocr: bool = False) -> dict[str, Any]:
-    """The article of an HTML page, or the document (text and fields) of a PDF, DOCX or DOC file.
+    """The article of an HTML page, or the document of an attached file: text, fields and outline
+    ("structure") of a PDF, DOCX or DOC; the sheets of an XLSX or XLS as rows of text.
 
     ``ocr`` (or REFORMNEWS_OCR=1) runs tesseract on a scanned PDF without a text layer.
     """

@@ -232,7 +232,7 @@ def apply(db: Database) -> None:
     migrations.apply(db)
 
 
-# Attached documents (PDF, DOC, DOCX; spreadsheets recorded): one row per file (same bytes
+# Attached documents (PDF, DOC, DOCX, XLSX, XLS; ODS recorded): one row per file (same bytes
 # linked from many articles or URLs stored once, keyed by sha256, else by URL), a link table,
 # and full-text search over the text as stored plus a folded copy (written by archive/attachments.py).
 ATTACHMENTS_FTS_SQL = """
@@ -343,3 +343,18 @@ def m009_images(db: Database) -> None:
     )
     db.execute("CREATE INDEX idx_article_images_url ON article_images (url)")
     db.execute("CREATE INDEX idx_article_images_sha256 ON article_images (sha256)")
+
+
+@migrations()
+def m010_attachment_structure(db: Database) -> None:
+    """The outline of each attached document (Chương, Mục, Điều, khoản, điểm; I., 1., a) sections) as a
+    JSON list with offsets into its text; filled at once for the documents already stored."""
+    import json
+
+    from scrapers.documents.structure import outline_dicts
+
+    db.execute("ALTER TABLE attachments ADD COLUMN structure TEXT DEFAULT '[]'")
+    rows = db.execute("SELECT id, text FROM attachments WHERE text <> '' AND type IN ('pdf', 'docx', 'doc')").fetchall()
+    for attachment_id, text in rows:
+        outline = json.dumps(outline_dicts(text), ensure_ascii=False, separators=(",", ":"))
+        db.execute("UPDATE attachments SET structure = ? WHERE id = ?", [outline, attachment_id])

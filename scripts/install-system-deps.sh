@@ -1,13 +1,14 @@
 #!/bin/sh
 # Install the Debian tools the attachments room uses (idempotent, quiet, one apt-get update):
 #   antiword (DOC), poppler-utils (pdftotext fallback), tesseract-ocr + tesseract-ocr-vie (OCR).
-# With --test, also libreoffice-writer-nogui (the tests make a .doc with it).
+# With --test, also libreoffice-writer-nogui and libreoffice-calc-nogui (the tests make a .doc and
+# an .xls with them).
 # Exits 0 when everything asked for is installed; non-zero (with a message) when it cannot be.
 set -eu
 PACKAGES="antiword poppler-utils tesseract-ocr tesseract-ocr-vie"
 for arg in "$@"; do
     case "$arg" in
-        --test) PACKAGES="$PACKAGES libreoffice-writer-nogui" ;;
+        --test) PACKAGES="$PACKAGES libreoffice-writer-nogui libreoffice-calc-nogui" ;;
         *) echo "usage: $0 [--test]" >&2; exit 2 ;;
     esac
 done

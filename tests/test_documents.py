@@ -55,6 +55,18 @@ FIELDS = {
     "signer_position": "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
     "recipients": ["Sở Nội vụ (b/c)", "UBND tỉnh (b/c)", "Lưu: VT, VP"],
 }
+# The report's outline: its two roman sections (tests/test_documents_structure.py tests the parser).
+OUTLINE = [("roman", "I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC"), ("roman", "II", "KẾT QUẢ THỰC HIỆN CÔNG TÁC CCHC")]
+
+
+def header_footer(fields: dict) -> dict:
+    """The fields without the outline."""
+    return {k: v for k, v in fields.items() if k != "structure"}
+
+
+def outline(fields: dict) -> list[tuple[str, str, str]]:
+    """(kind, number, title) of the top parts of a document's outline."""
+    return [(p["kind"], p["number"], p["title"]) for p in fields["structure"]]
 
 
 def _fonts() -> str:
@@ -227,7 +239,8 @@ def test_pdf_report_text_is_repaired(report_pdf: bytes) -> None:
 
 
 def test_pdf_report_fields(report_pdf: bytes) -> None:
-    assert extract_document(report_pdf).fields == FIELDS
+    fields = extract_document(report_pdf).fields
+    assert header_footer(fields) == FIELDS and outline(fields) == OUTLINE
 
 
 def test_docx_walks_tables_in_order_and_parses_fields() -> None:
@@ -238,7 +251,7 @@ def test_docx_walks_tables_in_order_and_parses_fields() -> None:
         "Sở tiếp tục đẩy mạnh tuyên truyền, đơn giản hóa thủ tục hành chính./.")
     assert lines.index("Căn cứ Kế hoạch số 122/KH-UBND ngày 20/12/2021 của UBND tỉnh về CCHC năm 2023, "
                        "Sở Khoa học và Công nghệ ban hành Kế hoạch cải cách hành chính như sau:") < lines.index("42/50")
-    assert doc.fields == {
+    assert header_footer(doc.fields) == {
         "agency": "UBND TỈNH BÌNH ĐỊNH / SỞ KHOA HỌC VÀ CÔNG NGHỆ", "number": "15/KH-SKHCN",
         "place": "Bình Định", "date": "2023-01-10", "doc_type": "KẾ HOẠCH",
         "title": "Cải cách hành chính năm 2023", "signer": "Lê Công Nường",
@@ -302,9 +315,15 @@ def test_oversized_empty_garbage_html_and_spreadsheets(report_pdf: bytes) -> Non
     sheet = io.BytesIO()
     with zipfile.ZipFile(sheet, "w") as z:
         z.writestr("xl/workbook.xml", "<workbook/>")
-    doc = extract_document(sheet.getvalue(), filename="bang-tong-hop.xlsx")
-    assert (doc.type, doc.status) == ("xlsx", "not_parsed") and doc.reason
-    assert extract_document(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, filename="x.xls").status == "not_parsed"
+    doc = extract_document(sheet.getvalue(), filename="bang-tong-hop.xlsx")  # spreadsheets: see
+    assert (doc.type, doc.status) == ("xlsx", "failed") and doc.reason  # test_documents_spreadsheets.py
+    assert extract_document(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, filename="x.xls").status == "failed"
+    ods_bytes = io.BytesIO()
+    with zipfile.ZipFile(ods_bytes, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    ods = extract_document(ods_bytes.getvalue(), filename="bang.ods")
+    assert (ods.type, ods.status) == ("ods", "not_parsed")
     assert extract_document(b"%PDF-1.4 broken").status == "failed"
 
 
@@ -366,5 +385,6 @@ def test_cli_extract_prints_document_json(tmp_path: Path, report_pdf: bytes) -> 
     result = CliRunner().invoke(main, ["extract", str(path)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["status"] == "ok" and data["type"] == "pdf" and data["fields"] == FIELDS
+    assert data["status"] == "ok" and data["type"] == "pdf" and header_footer(data["fields"]) == FIELDS
+    assert outline(data["fields"]) == OUTLINE
     assert SPLIT_REST in data["text"]

@@ -17,7 +17,7 @@ META_KEY = "reformnews_attachment"
 
 
 def wanted(attachment: Attachment) -> bool:
-    """Whether an attachment is a document the archive downloads (PDF, DOC, DOCX, XLS, XLSX)."""
+    """Whether an attachment is a document the archive downloads (PDF, DOC, DOCX, XLS, XLSX, ODS)."""
     if urlsplit(attachment.url).scheme not in ("http", "https"):
         return False
     kind = (attachment.type or extension(attachment.url)).lower().lstrip(".")

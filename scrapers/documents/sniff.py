@@ -31,15 +31,16 @@ def extension(name: str) -> str:
 
 def _zip_kind(data: bytes) -> str:
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "content.xml" in names and "mimetype" in names:
+            return "ods" if b"spreadsheet" in archive.read("mimetype")[:200] else "odt"
+    except (zipfile.BadZipFile, ValueError, OSError, KeyError, RuntimeError):
         return "zip"
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "content.xml" in names and "mimetype" in names:
-        return "odt"
     return "zip"
 
 
@@ -53,6 +54,15 @@ def _ole_kind(data: bytes, hint: str) -> str:
     return "doc"
 
 
+def encrypted_office(data: bytes) -> bool:
+    """Whether the bytes are a password-protected DOCX/XLSX (an OLE2 file holding an EncryptedPackage)."""
+    return data.startswith(OLE2) and "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]
+
+
+def _encrypted_kind(hint: str) -> str:
+    return hint if hint in ("docx", "xlsx", "doc", "xls") else ""
+
+
 def sniff(data: bytes, filename: str = "", content_type: str = "") -> str:
     """The document type ("pdf", "docx", "doc", "xlsx", "xls", ..., "html", or "")."""
     hint = extension(filename) or _MIME.get(content_type.split(";")[0].strip().lower(), "")
@@ -63,7 +73,7 @@ def sniff(data: bytes, filename: str = "", content_type: str = "") -> str:
         kind = _zip_kind(data)
         return hint if kind == "zip" and hint in ("docx", "xlsx") else kind
     if data.startswith(OLE2):
-        return _ole_kind(data, hint)
+        return _encrypted_kind(hint) if encrypted_office(data) else _ole_kind(data, hint)
     if data.startswith(b"{\\rtf"):
         return "rtf"
     if data.startswith(b"Rar!"):
