@@ -109,6 +109,27 @@ class CrawlStateMixin:
             [url, site, now_iso()],
         )
 
+    # --- robots.txt kept across runs ------------------------------------------------------
+    def robots_cached(self, url: str) -> dict[str, Any] | None:
+        """The kept robots.txt at ``url`` (http_status, body, etag, last_modified, fetched_at, checked_at), or None."""
+        rows = list(self.db.query("select * from robots_cache where url = ?", [url]))
+        return rows[0] if rows else None
+
+    def save_robots(self, url: str, *, http_status: int, body: bytes, etag: str = "", last_modified: str = "") -> None:
+        """Keep a robots.txt answer (a 200's rules, or a 4xx: no rules) as checked now."""
+        now = now_iso()
+        self.db.execute(
+            "insert into robots_cache (url, http_status, body, etag, last_modified, fetched_at, checked_at) "
+            "values (?, ?, ?, ?, ?, ?, ?) on conflict(url) do update set http_status = excluded.http_status, "
+            "body = excluded.body, etag = excluded.etag, last_modified = excluded.last_modified, "
+            "fetched_at = excluded.fetched_at, checked_at = excluded.checked_at",
+            [url, http_status, body, etag, last_modified, now, now],
+        )
+
+    def touch_robots(self, url: str) -> None:
+        """The kept robots.txt at ``url`` was revalidated (304 Not Modified): it counts as checked now."""
+        self.db.execute("update robots_cache set checked_at = ? where url = ?", [now_iso(), url])
+
     # --- known and due URLs ---------------------------------------------------------------
     def skip_urls(self, site: str, revisit_after_days: float) -> set[str]:
         """URLs of ``site`` not to fetch from a listing: archived articles, their aliases, recent non-articles."""

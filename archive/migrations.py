@@ -358,3 +358,14 @@ def m010_attachment_structure(db: Database) -> None:
     for attachment_id, text in rows:
         outline = json.dumps(outline_dicts(text), ensure_ascii=False, separators=(",", ":"))
         db.execute("UPDATE attachments SET structure = ? WHERE id = ?", [outline, attachment_id])
+
+
+@migrations()
+def m011_robots_cache(db: Database) -> None:
+    """Each site's robots.txt as last fetched (status, body, validators), so a crawl within
+    ROBOTSTXT_CACHE_HOURS reuses it and a later one revalidates it conditionally."""
+    db.execute(
+        "CREATE TABLE robots_cache (url TEXT PRIMARY KEY, http_status INTEGER NOT NULL, body BLOB NOT NULL, "
+        "etag TEXT, last_modified TEXT, fetched_at TEXT NOT NULL, checked_at TEXT NOT NULL)"
+    )
+

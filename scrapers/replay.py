@@ -4,6 +4,10 @@ The snapshot directory (written by ``snapshot.build``) holds ``index.jsonl``: on
 response per line (url, status, headers, body file). Requests keep their real URLs; the handler
 answers as the live server would, including redirects, 404s for unknown paths, DNS failures for
 unknown hosts, and 304 for conditional requests whose ETag or Last-Modified still match.
+
+A line with ``"method": "POST"`` and ``"form": {"__EVENTARGUMENT": "Page$2", ...}`` answers a POST
+to its URL whose form body holds those fields (ASP.NET postback pagination); any other POST gets
+the site's 404 page.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import json
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 from scrapy import Request
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
@@ -37,6 +41,12 @@ class StoredResponse:
     status: int
     headers: dict[str, str]
     body_path: Path | None
+    method: str = "GET"
+    form: tuple[tuple[str, str], ...] = ()  # POST: the form fields that select this response
+
+    def answers_form(self, fields: dict[str, str]) -> bool:
+        """Whether a posted form (field -> value) holds every field this POST response is keyed by."""
+        return all(fields.get(name) == value for name, value in self.form)
 
 
 class Snapshot:
@@ -51,6 +61,7 @@ class Snapshot:
                 "build one with `python -m snapshot.build DIR`"
             )
         self.responses: dict[str, StoredResponse] = {}
+        self.posts: dict[str, list[StoredResponse]] = {}
         with index.open(encoding="utf-8") as handle:
             for line in handle:
                 if not line.strip():
@@ -62,9 +73,14 @@ class Snapshot:
                     status=int(entry.get("status", 200)),
                     headers=dict(entry.get("headers", {})),
                     body_path=self.directory / body if body else None,
+                    method=entry.get("method", "GET").upper(),
+                    form=tuple(sorted(entry.get("form", {}).items())),
                 )
-                self.responses[self._key(entry["url"])] = stored
-        self.hosts = {urlsplit(url).hostname for url in self.responses}
+                if stored.method == "POST":
+                    self.posts.setdefault(self._key(entry["url"]), []).append(stored)
+                else:
+                    self.responses[self._key(entry["url"])] = stored
+        self.hosts = {urlsplit(url).hostname for url in (*self.responses, *self.posts)}
 
     @staticmethod
     def _key(url: str) -> str:
@@ -73,6 +89,11 @@ class Snapshot:
     def lookup(self, url: str) -> StoredResponse | None:
         """The stored response for ``url`` (fragment ignored), or None."""
         return self.responses.get(self._key(url))
+
+    def lookup_post(self, url: str, body: bytes) -> StoredResponse | None:
+        """The stored answer to a form POST of ``body`` (urlencoded) to ``url``, or None."""
+        fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        return next((s for s in self.posts.get(self._key(url), []) if s.answers_form(fields)), None)
 
     def body(self, stored: StoredResponse) -> bytes:
         """The stored body bytes (empty for redirects)."""
@@ -108,13 +129,16 @@ class SnapshotDownloadHandler(BaseDownloadHandler):
         host = urlsplit(request.url).hostname
         if host not in self.snapshot.hosts:
             raise DNSLookupError(f"{host}: no such host in the offline snapshot")
-        stored = self.snapshot.lookup(request.url)
+        if request.method == "POST":
+            stored = self.snapshot.lookup_post(request.url, request.body)
+        else:
+            stored = self.snapshot.lookup(request.url)
         if stored is None:
             headers = Headers({"Content-Type": "text/html; charset=utf-8"})
             return responsetypes.from_args(headers=headers, url=request.url)(
                 url=request.url, status=404, headers=headers, body=NOT_FOUND_PAGE, request=request
             )
-        if stored.status == 200 and _not_modified(request, stored.headers):
+        if stored.status == 200 and stored.method == "GET" and _not_modified(request, stored.headers):
             return Response(url=request.url, status=304, headers=Headers(stored.headers), request=request)
         headers = Headers(stored.headers)
         body = b"" if request.method == "HEAD" else self.snapshot.body(stored)

@@ -11,7 +11,7 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from w3lib.url import safe_url_string
 
@@ -40,6 +40,9 @@ ID_RULES = {  # first id, step (per site, in date order)
     "khcnhungyen": (2803, 9),
 }
 AUTHOR_PREFIXES = ("Tin ảnh ", "Tin, ảnh: ", "Tác giả: ", "Ảnh: ")
+# Sites whose listings turn their pages by ASP.NET postback: page 1 answers a GET of the listing URL,
+# page n a POST of its form to that URL with __EVENTTARGET = the pager and __EVENTARGUMENT = Page$n.
+POSTBACK_PAGERS = {"cantho_sokhcn": "ctl00$ContentPlaceHolder1$ucDanhSachTin$pager"}
 
 
 def http_date(dt: datetime) -> str:
@@ -55,17 +58,25 @@ class Store:
         self.rows: dict[str, dict] = {}
 
     def add(self, url: str, body: bytes | None, ctype: str | None, *, status: int = 200, headers: dict | None = None,
-            modified: datetime | None = None, etag: bool = True, ext: str = ".html") -> str:
-        """Store one response; returns the normalised URL."""
+            modified: datetime | None = None, etag: bool = True, ext: str = ".html", form: dict | None = None) -> str:
+        """Store one response; returns the normalised URL.
+
+        With ``form`` the response answers a POST to ``url`` whose form holds those fields (an ASP.NET
+        postback); index.jsonl keys it by method and form, beside the GET answer of the same URL.
+        """
         url = safe_url_string(url.split("#", 1)[0])
         h: dict[str, str] = {}
         if ctype:
             h["Content-Type"] = ctype
         h.update(headers or {})
-        row = {"url": url, "status": status, "headers": h}
+        row: dict = {"url": url, "status": status, "headers": h}
+        key = url
+        if form:
+            row.update(method="POST", form=dict(form))
+            key = f"POST {url} {urlencode(sorted(form.items()))}"  # sorts before every GET row
         if body is not None:
             host = urlsplit(url).hostname or "unknown"
-            name = hashlib.sha1(url.encode()).hexdigest()[:20] + ext
+            name = hashlib.sha1(key.encode()).hexdigest()[:20] + ext
             path = self.out / "bodies" / host / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(body)
@@ -74,14 +85,14 @@ class Store:
                 h["ETag"] = '"' + hashlib.md5(body).hexdigest()[:16] + '"'
             if modified:
                 h["Last-Modified"] = http_date(modified)
-        self.rows[url] = row
+        self.rows[key] = row
         return url
 
     def write(self) -> None:
-        """Write index.jsonl, one row per line, in URL order."""
+        """Write index.jsonl, one row per line: POST answers first, then GET ones in URL order."""
         with (self.out / "index.jsonl").open("w", encoding="utf-8") as fh:
-            for url in sorted(self.rows):
-                fh.write(json.dumps(self.rows[url], ensure_ascii=False, sort_keys=True) + "\n")
+            for key in sorted(self.rows):
+                fh.write(json.dumps(self.rows[key], ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def _assign_ids(site: SiteSpec, arts: list[Art]) -> None:
@@ -201,16 +212,31 @@ def _build_site(site: SiteSpec, arts: list[Art], store: Store, renderer: Rendere
     # Listings (category pages) and the home page.
     size = data["page_size"]
     listing_urls: list[str] = []
+    pager = POSTBACK_PAGERS.get(site.slug, "")
+    postback_pages: list[dict] = []
     for cat, (first, label, reform) in enumerate(site.listings):
         items = sorted((a for a in arts if a.cat == cat), key=lambda a: a.dt, reverse=True)
         pages = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-        page_urls = [urls.listing_url(site.slug, first, n, size) for n in range(1, len(pages) + 1)]
+        if pager:  # every page is the listing URL; the pager posts the form back
+            page_urls = [first] * len(pages)
+        else:
+            page_urls = [urls.listing_url(site.slug, first, n, size) for n in range(1, len(pages) + 1)]
         for n, chunk in enumerate(pages, 1):
             url = page_urls[n - 1]
             for a in chunk:
                 a.found_on = safe_url_string(url)
-            listing = renderer.listing_ctx(site, label, url, chunk, page_urls, n, len(items), size)
+            listing = renderer.listing_ctx(site, label, url, chunk, page_urls, n, len(items), size, postback=pager)
             html = renderer.render(fam, "listing.html", site=ctx_site, listing=listing, **renderer.extras(site, url, "category"))
+            if pager:
+                # Every page answers its postback (page 1 too, as the pager of page 2 links back to it);
+                # a postback answer is private: no validators.
+                form = {"__EVENTTARGET": pager, "__EVENTARGUMENT": f"Page${n}"}
+                store.add(url, page_bytes(html), ctype, headers={**extra, "Cache-Control": "private"}, etag=False,
+                          form=form)
+                if n > 1:
+                    postback_pages.append({"url": safe_url_string(url), "page": n, "form": form,
+                                           "articles": [a.url for a in chunk]})
+                    continue
             listing_urls.append(store.add(url, page_bytes(html), ctype, headers=extra, modified=chunk[0].dt if chunk else newest))
     home_items = sorted(arts, key=lambda a: a.dt, reverse=True)[:10]
     redirect_from = ""
@@ -321,6 +347,8 @@ def _build_site(site: SiteSpec, arts: list[Art], store: Store, renderer: Rendere
         "non_articles": non_articles,
         "chrome": list(data["chrome"]),
         "listings": listing_urls,
+        # Listing pages only a form POST reaches (URL posted to, page, form fields, the articles they list).
+        "postback_pages": postback_pages,
         "feeds": list(site.feeds),
         "sitemaps": list(site.sitemaps),
         "encoding": enc,

@@ -100,9 +100,11 @@ class Renderer:
         return {"title": a.title, "url": a.url, "date": dates.listing_date(site.slug, a.dt), "lead": a.draft.lead,
                 "image": thumb, "alt_url": alt_url, "views": a.views, "date_iso": a.dt.strftime("%Y-%m-%dT%H:%M:00+07:00")}
 
-    def listing_ctx(self, site: SiteSpec, label: str, url: str, chunk: list[Art], page_urls: list[str], n: int, total: int, size: int) -> SimpleNamespace:
-        """Context of one listing page (a namespace: `listing.items` must not be dict.items)."""
-        return SimpleNamespace(**{"title": label, "url": url, "items": [self._item(site, a) for a in chunk],
+    def listing_ctx(self, site: SiteSpec, label: str, url: str, chunk: list[Art], page_urls: list[str], n: int, total: int, size: int,
+                    postback: str = "") -> SimpleNamespace:
+        """Context of one listing page (a namespace: `listing.items` must not be dict.items); ``postback``: the pager
+        control whose ``__doPostBack`` turns the pages (ASP.NET), else pages are links."""
+        return SimpleNamespace(**{"title": label, "url": url, "items": [self._item(site, a) for a in chunk], "postback": postback,
                 "pages": [{"n": i, "url": u, "current": i == n} for i, u in enumerate(page_urls, 1)],
                 "prev_url": page_urls[n - 2] if n > 1 else "", "next_url": page_urls[n] if n < len(page_urls) else "",
                 "last_url": page_urls[-1], "page_no": n, "total": total, "first": (n - 1) * size + 1,
@@ -116,7 +118,7 @@ class Renderer:
                 it["url"] = a.aliases[0]
         if redirect_from:
             out[2]["url"] = redirect_from
-        return SimpleNamespace(title="Tin mới nhất", url=site.base_url, items=out, pages=[], prev_url="", next_url="",
+        return SimpleNamespace(title="Tin mới nhất", url=site.base_url, items=out, pages=[], prev_url="", next_url="", postback="",
                                last_url="", page_no=1, total=len(out), first=1, last=len(out), is_home=True)
 
     def article_ctx(self, site: SiteSpec, a: Art, body_html: str, attachments: list[dict], related: list[Art], latest: list[Art]) -> dict:

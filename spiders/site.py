@@ -20,8 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from form2request import form2request
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from scrapers.registry import Listing, RegistryError, Site, download_slots, load_registry
@@ -29,10 +30,13 @@ from scrapers.urls import canonical_url, is_print_url
 from spiders.base import ArchiveSpider, conditional, feed_links, response_headers, sitemap_links
 from spiders.families import Navigation, navigation_for
 from spiders.families.base import Navigation as _GenericNavigation
+from spiders.families.base import PostBack, postback_state_url
 
 REFORM_PRIORITY = 20  # reform categories are walked first, so an article in two categories
 LISTING_PRIORITY = 10  # is recorded under the reform one
 FRONTIER_PRIORITY = 30  # what the last run discovered but did not fetch comes first
+# The form an ASP.NET postback submits: the one holding the page state.
+POSTBACK_FORM = '//form[.//input[@name="__VIEWSTATE" or @name="__EVENTTARGET"]]'
 
 
 def listing_key(url: str) -> str:
@@ -213,11 +217,35 @@ class SiteSpider(ArchiveSpider):
             conditional(request, *self.state.validators(url))
         return self.with_site_options(request, site)
 
+    def postback_request(self, response: Response, postback: PostBack, site: Site, listing: Listing, key: str,
+                         page: int) -> scrapy.Request | None:
+        """The POST that turns a listing to ``postback``'s page (None when the page has no postback form).
+
+        Its crawl state is keyed by the URL posted to and the page number (:func:`postback_state_url`); it is
+        never conditional: a postback answers the page state it was sent, not a cached copy.
+        """
+        form = response.xpath(POSTBACK_FORM)[:1] if isinstance(response, TextResponse) else None
+        if not form:
+            return None
+        # form2request (what Scrapy 2.19 recommends over the deprecated FormRequest.from_response): every
+        # field of the form as the browser would post it, no button clicked, the pager's event set.
+        posted = form2request(form, {"__EVENTTARGET": postback.target, "__EVENTARGUMENT": postback.argument},
+                              click=False)
+        request = posted.to_scrapy(
+            callback=self.parse_listing, errback=self.on_error,
+            priority=REFORM_PRIORITY if listing.reform else LISTING_PRIORITY,
+            cb_kwargs={"site": site.slug, "key": key, "category": listing.category, "reform": listing.reform,
+                       "page": page, "listing": listing.url},
+            meta={"site": site.slug, "kind": "listing", "postback_page": postback.page},
+        )
+        request.meta["state_url"] = postback_state_url(request.url, postback.page)
+        return self.with_site_options(request, site)
+
     def remember(self, response: Response, site: str, kind: str, key: str = "") -> None:
-        """Store the validators of a fetched listing, feed or sitemap."""
+        """Store the validators of a fetched listing, feed or sitemap (a postback page under its state key)."""
         if self.state is not None and response.status == 200:
             headers = response_headers(response)
-            self.state.save_fetch(response.url, site=site, kind=kind, etag=headers.get("ETag", ""),
+            self.state.save_fetch(response.meta.get("state_url") or response.url, site=site, kind=kind, etag=headers.get("ETag", ""),
                                   last_modified=headers.get("Last-Modified", ""), http_status=response.status,
                                   listing_key=key)
 
@@ -263,23 +291,42 @@ class SiteSpider(ArchiveSpider):
         # Stop early only where the last walk finished: after a killed run the rest of the listing
         # may hold articles that were never seen, so the walk goes on to the end.
         stop = key in self.walked and bool(candidates) and known > 0 and known >= share * len(candidates)
-        following = None
+        following: str | PostBack | None = None
         max_pages = self.listing_max_pages(entry)
         if not stop:
-            following = navigation.next_page(response, entry, key)
+            following = self.following_page(response, navigation, entry, key)
             if following is not None and page >= max_pages:
                 if entry.options.listing_max_pages is None:  # a listing that never ends: reported once
-                    yield from self.trap_report(self.traps.listing_cut(following, site=site, pages=page,
+                    cut = following if isinstance(following, str) else postback_state_url(response.url, following.page)
+                    yield from self.trap_report(self.traps.listing_cut(cut, site=site, pages=page,
                                                                        setting=f"listing limit {max_pages}"))
                 following = None  # a site's own page cap is its registry entry's choice, not a trap
+        next_request: scrapy.Request | None = None
+        if following is not None:
+            origin = Listing(url=listing, category=category, reform=reform)
+            if isinstance(following, PostBack):
+                next_request = self.postback_request(response, following, entry, origin, key, page + 1)
+            else:
+                next_request = self.listing_request(following, entry, origin, key, page + 1)
         self.remember(response, site, "listing", key)
-        if following is None and self.state is not None:
+        if next_request is None and self.state is not None:
             self.state.complete_walk(key)
             self.crawler.stats.inc_value("archive/listing_walks_complete")
         yield from requests
-        if following is not None:
-            origin = Listing(url=listing, category=category, reform=reform)
-            yield self.listing_request(following, entry, origin, key, page + 1)
+        if next_request is not None:
+            yield next_request
+
+    @staticmethod
+    def following_page(response: Response, navigation: Navigation, site: Site, key: str) -> str | PostBack | None:
+        """The listing's next page: a linked URL, else a form postback (a posted page is followed by posts only,
+        its URL naming no page)."""
+        posted_page = response.meta.get("postback_page")
+        if posted_page is None:
+            linked = navigation.next_page(response, site, key)
+            if linked is not None:
+                return linked
+        current = posted_page if posted_page is not None else navigation.page_number(response.url)
+        return navigation.next_postback(response, current)
 
     def parse_feed(self, response: Response, site: str) -> Iterator[scrapy.Request]:
         """Queue the new articles an RSS/Atom feed lists."""

@@ -29,7 +29,9 @@ def snap(tmp_path_factory: pytest.TempPathFactory) -> dict:
     manifest_path = build_snapshot(out)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     rows = [json.loads(line) for line in (out / "index.jsonl").read_text(encoding="utf-8").splitlines()]
-    return {"dir": out, "manifest": manifest, "index": {r["url"]: r for r in rows}, "rows": rows}
+    gets = {r["url"]: r for r in rows if r.get("method", "GET") == "GET"}
+    posts = {(r["url"], r["form"]["__EVENTARGUMENT"]): r for r in rows if r.get("method") == "POST"}
+    return {"dir": out, "manifest": manifest, "index": gets, "posts": posts, "rows": rows}
 
 
 def _charset(row: dict, raw: bytes) -> str:
@@ -40,13 +42,13 @@ def _charset(row: dict, raw: bytes) -> str:
     return meta.group(1).decode() if meta else "utf-8"
 
 
-def _raw(snap: dict, url: str) -> bytes:
-    return (snap["dir"] / snap["index"][url]["body"]).read_bytes()
+def _raw(snap: dict, url: str, row: dict | None = None) -> bytes:
+    return (snap["dir"] / (row or snap["index"][url])["body"]).read_bytes()
 
 
-def _decoded(snap: dict, url: str) -> str:
-    raw = _raw(snap, url)
-    return unicodedata.normalize("NFC", raw.decode(_charset(snap["index"][url], raw)))
+def _decoded(snap: dict, url: str, row: dict | None = None) -> str:
+    raw = _raw(snap, url, row)
+    return unicodedata.normalize("NFC", raw.decode(_charset(row or snap["index"][url], raw)))
 
 
 def _text(snap: dict, url: str) -> str:
@@ -56,8 +58,17 @@ def _text(snap: dict, url: str) -> str:
     return " ".join(doc.text_content().split())
 
 
-def _links(snap: dict, url: str) -> set[str]:
-    doc = lxml.html.fromstring(_decoded(snap, url))
+POSTBACK = re.compile(r"__doPostBack\('([^']+)','([^']*)'\)")
+
+
+def _postbacks(snap: dict, url: str, row: dict | None = None) -> set[str]:
+    """The __EVENTARGUMENTs a page's ``__doPostBack`` links post back to its URL."""
+    doc = lxml.html.fromstring(_decoded(snap, url, row))
+    return {m.group(2) for href in doc.xpath("//a/@href") for m in POSTBACK.finditer(href)}
+
+
+def _links(snap: dict, url: str, row: dict | None = None) -> set[str]:
+    doc = lxml.html.fromstring(_decoded(snap, url, row))
     base = doc.xpath("//base/@href")
     root = base[0] if base else url
     return {safe_url_string(urljoin(root, href).split("#", 1)[0]) for href in doc.xpath("//a/@href") if not href.startswith(("javascript:", "mailto:"))}
@@ -111,15 +122,19 @@ def test_every_article_linked_from_listing_walk(snap: dict) -> None:
         if not reg:
             starts = sorted({u.split("?")[0] for u in site["listings"]})
         is_listing = reg.is_listing_url if reg else (lambda u: any(u.startswith(s) for s in starts))
+        # A node is a URL (GET) or (URL, __EVENTARGUMENT): a page that only a postback reaches.
         queue, visited, found = list(starts), set(), set()
         while queue:
-            url = queue.pop()
-            if url in visited or url not in snap["index"]:
+            node = queue.pop()
+            row = snap["index"].get(node) if isinstance(node, str) else snap["posts"].get(node)
+            if node in visited or row is None:
                 continue
-            visited.add(url)
-            links = _links(snap, url)
+            visited.add(node)
+            url = node if isinstance(node, str) else node[0]
+            links = _links(snap, url, row)
             found |= links
             queue += [u for u in links if is_listing(u) and u not in visited]
+            queue += [(url, arg) for arg in _postbacks(snap, url, row) if (url, arg) in snap["posts"]]
         assert len(visited) >= 4, slug
         missing = [a["url"] for a in site["articles"] if a["url"] not in found]
         assert not missing, (slug, missing[:3])

@@ -11,6 +11,10 @@ USER_AGENT = (
     "+https://github.com/reformnews/reformnews; crawls at most 2 pages at a time per site)"
 )
 ROBOTSTXT_OBEY = True
+# Each site's robots.txt is kept in the archive (robots_cache) and obeyed without a request for this
+# many hours after it was last checked; then it is asked again conditionally (ETag/Last-Modified).
+# A 5xx answer is never kept (the last kept rules apply meanwhile).
+ROBOTSTXT_CACHE_HOURS = float(os.environ.get("REFORMNEWS_ROBOTSTXT_CACHE_HOURS", "24"))
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
@@ -39,6 +43,9 @@ LOG_LEVEL = os.environ.get("REFORMNEWS_LOG_LEVEL", "INFO")
 HTTPCACHE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # robots.txt obeyed as Scrapy does, but kept in the archive across runs (ROBOTSTXT_CACHE_HOURS).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.middlewares.robots.CachedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.retry.BackoffRetryMiddleware": 550,
     "scrapers.middlewares.private.PrivateAddressMiddleware": 50,

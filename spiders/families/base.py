@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy.http import Response
@@ -18,6 +19,20 @@ NEVER_ARTICLE = re.compile(
     r"(?i)(/(savefile|print|in-bai|dang-nhap|login)(/|$|\?))|[?&](print=|tmpl=component|format=feed)"
     r"|\.(pdf|docx?|xlsx?|pptx?|zip|rar|jpe?g|png|gif)$"
 )
+
+
+@dataclass(frozen=True)
+class PostBack:
+    """The next page of a listing reached by an ASP.NET form post (``__doPostBack(target, argument)``)."""
+
+    target: str  # __EVENTTARGET, the pager control: dnn$ctr123$UIArticleInMenu$pager
+    argument: str  # __EVENTARGUMENT: Page$2
+    page: int  # the page number the post asks for
+
+
+def postback_state_url(url: str, page: int) -> str:
+    """The crawl-state key of a listing page that only a POST reaches: the URL posted to and the page number."""
+    return f"{url.split('#', 1)[0]}#page={page}"
 
 
 class Navigation:
@@ -81,6 +96,10 @@ class Navigation:
         later = [(self.page_number(u), u) for u in page_links(response)
                  if self.is_listing_page(site, u, key) and self.page_number(u) > current]
         return min(later)[1] if later else None
+
+    def next_postback(self, response: Response, current: int) -> PostBack | None:
+        """The following page reached by a form post instead of a link (none in the generic navigation)."""
+        return None
 
     def feeds(self, site: Site) -> tuple[str, ...]:
         """The site's feeds: the registry's, else none (families with a standard feed may add theirs)."""

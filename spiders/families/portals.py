@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+from scrapy.http import Response, TextResponse
+
 from scrapers.registry import Site
-from spiders.families.base import Navigation
+from spiders.families.base import Navigation, PostBack
 
 
 class LiferayNavigation(Navigation):
@@ -67,15 +69,45 @@ class SharePointNavigation(Navigation):
 
 
 class AspNetNavigation(Navigation):
-    """ASP.NET portals: ``page=`` or ``pageindex=``; print views (PrintItem.aspx, print.aspx) are copies."""
+    """ASP.NET portals: ``page=`` or ``pageindex=``; print views (PrintItem.aspx, print.aspx) are copies.
+
+    WebForms and DNN pagers often have no URL per page: ``javascript:__doPostBack('dnn$ctr123$pager','Page$2')``
+    posts the page's form back to the same URL. :meth:`next_postback` reads such pagers.
+    """
 
     family = "aspnet"
     page_params = ("page", "pageindex", "p")
     _PRINT = re.compile(r"(?i)/(print|printitem)\.aspx")
+    _POSTBACK = re.compile(r"""__doPostBack\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]*)['"]\s*\)""")
+    _PAGE_ARGUMENT = re.compile(r"(?i)^page\$(\d+)$")  # GridView/DNN pagers; Page$Next, Page$Last name no number
+    _PAGER_TARGET = re.compile(r"(?i)pag(er|ing|ination)")  # a bare number is a page only for a pager control
 
     def is_article(self, site: Site, url: str) -> bool:
         """Print views are never the article."""
         return not self._PRINT.search(url) and super().is_article(site, url)
+
+    def postback_pages(self, response: Response) -> dict[int, PostBack]:
+        """The numbered pages a page's ``__doPostBack`` pager links to (links and onclick handlers)."""
+        if not isinstance(response, TextResponse):
+            return {}
+        pages: dict[int, PostBack] = {}
+        for script in response.css("a::attr(href), a::attr(onclick)").getall():
+            for target, argument in self._POSTBACK.findall(script):
+                number = self._PAGE_ARGUMENT.match(argument)
+                if number:
+                    page = int(number.group(1))
+                elif argument.isdigit() and self._PAGER_TARGET.search(target):
+                    page = int(argument)
+                else:
+                    continue  # a calendar day, a sort order, Page$Next: not a page we can number
+                pages.setdefault(page, PostBack(target=target, argument=argument, page=page))
+        return pages
+
+    def next_postback(self, response: Response, current: int) -> PostBack | None:
+        """The pager's smallest page above ``current``; None on the last page (a pager linking back is no loop)."""
+        pages = self.postback_pages(response)
+        later = [page for page in pages if page > current]
+        return pages[min(later)] if later else None
 
 
 class CustomPhpNavigation(Navigation):
