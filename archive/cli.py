@@ -1,4 +1,4 @@
-"""The `reformnews` command line: crawl, demo, serve, export, extract, sites, status, reextract."""
+"""The `reformnews` command line: crawl, demo, images, serve, export, extract, sites, status, reextract."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import click
 
 from archive.cli_browse import export, extract, serve, sites
 from archive.cli_common import CleanErrors
-from archive.cli_crawl import crawl, demo, reextract, status
+from archive.cli_crawl import crawl, demo, images, reextract, status
 
 
 @click.group(cls=CleanErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,7 +22,7 @@ def main() -> None:
     """
 
 
-for command in (crawl, demo, serve, export, extract, sites, status, reextract):
+for command in (crawl, demo, images, serve, export, extract, sites, status, reextract):
     main.add_command(command)
 
 

@@ -108,11 +108,24 @@ def extract(file: Path | None, url: str | None, manifest: Path | None, output: s
             extract_file(file, url, out)
 
 
+def options_text(options: Any) -> str:
+    """A site's registry ``options`` that differ from the global settings, as ``name=value, ...`` ("" when none)."""
+    from dataclasses import fields
+
+    if options is None:
+        return ""
+    given = [(f.name, getattr(options, f.name)) for f in fields(options) if getattr(options, f.name) is not None]
+    return ", ".join(f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}" for name, value in given)
+
+
 @click.group(invoke_without_command=True)
 @db_option()
 @click.pass_context
 def sites(ctx: click.Context, db_path: Path) -> None:
-    """List the registry's sites with their archived article counts and last crawl.
+    """List the registry's sites with their archived article counts, last crawl and per-site options.
+
+    The options column shows the crawl settings a site's `options = { ... }` replaces for that
+    site (empty: the global settings apply).
 
     \b
     Example:
@@ -133,8 +146,9 @@ def sites(ctx: click.Context, db_path: Path) -> None:
         s = stats.get(slug, {})
         rows.append([slug, site.province_2025 or site.province, site.family, "yes" if site.active else "no",
                      s.get("articles", 0), s.get("reform", 0), (s.get("newest") or "")[:10],
-                     (s.get("last_crawl") or "")[:16].replace("T", " ")])
-    print_table(rows, ["site", "province", "family", "active", "articles", "reform", "newest", "last crawl"])
+                     (s.get("last_crawl") or "")[:16].replace("T", " "), options_text(site.options)])
+    print_table(rows, ["site", "province", "family", "active", "articles", "reform", "newest", "last crawl",
+                       "options"])
 
 
 @sites.command("check")

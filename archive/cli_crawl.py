@@ -1,4 +1,4 @@
-"""`reformnews crawl`, `demo`, `reextract` and `status`: filling the archive and watching it fill."""
+"""`reformnews crawl`, `demo`, `images`, `reextract` and `status`: filling the archive and watching it fill."""
 
 from __future__ import annotations
 
@@ -165,6 +165,50 @@ def demo(no_serve: bool, port: int, host: str, db_path: Path) -> None:
     if not summary.ok:
         click.echo(f"warning: the demo crawl did not finish cleanly (status {summary.status!r})", err=True)
     _serve(db_path, host, port, immutable=True)
+
+
+@click.command()
+@click.option("--site", "sites", multiple=True, metavar="SLUG", help="Only this registry site's articles (repeatable).")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N articles (oldest archived first).")
+@click.option("--retry-failed", is_flag=True,
+              help="Instead: the articles with an image whose earlier attempt kept nothing (404, not an image...).")
+@click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Answer requests from this offline snapshot instead of the network.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), envvar="REFORMNEWS_LOG_FILE",
+              help="Rotating crawl log. Default: logs/crawl.log beside the archive.")
+@db_option()
+def images(sites: tuple[str, ...], limit: int | None, retry_failed: bool, snapshot_dir: Path | None,
+           log_file: Path | None, db_path: Path) -> None:
+    """Keep the images of archived articles that have none recorded yet (archived before images were kept).
+
+    Each image is fetched through Scrapy like a crawl's (robots.txt, politeness, retries, WARC files),
+    verified and kept once per sha256, or the reason none is kept is recorded. Articles' text is never
+    touched. With --retry-failed, only the images whose earlier attempt failed are tried again. Prints
+    one line: images kept, refused, and linked to a copy the archive already held. Exit status: 0 ok;
+    1 the run failed; 75 a crawl of the same archive is running.
+
+    \b
+    Example:
+        reformnews images --site binhdinh_skhcn --limit 100
+        reformnews images --retry-failed
+    """
+    if not db_path.is_file():
+        raise click.ClickException(f"no archive at {db_path} (run `reformnews crawl` or `reformnews demo` first)")
+    if sites:
+        check_slugs(sites)
+    from spiders.backfill import run_image_backfill
+    from spiders.lock import CrawlLocked
+
+    try:
+        extra = {k: v for k, v in (("snapshot_dir", snapshot_dir), ("log_file", log_file)) if v}
+        summary = run_image_backfill(db_path, sites=list(sites) or None, limit=limit, retry_failed=retry_failed,
+                                     **extra)
+    except CrawlLocked as exc:
+        click.echo(f"reformnews images: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    click.echo(summary.one_line())
+    if not summary.ok:
+        raise click.ClickException(f"the image backfill did not finish cleanly (status {summary.status!r})")
 
 
 @click.command()

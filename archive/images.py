@@ -8,6 +8,7 @@ file's sha256, or the reason none was kept (404, an HTML page, broken data, too 
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,12 @@ FAILURE_STATUSES = ("http_error", "not_image", "broken", "too_large", "failed", 
 IMAGES_OF_SQL = """select l.position, l.url, l.sha256, l.status, l.reason, l.http_status, i.mime, i.width, i.height,
   i.bytes from article_images l left join images i on i.sha256 = l.sha256
 where l.article_id = ? order by l.position"""
+# Articles an image backfill does: some image position has no row yet (never tried, or cut short).
+_UNRECORDED = ("json_array_length(a.images) > "
+               "(select count(*) from article_images l where l.article_id = a.id)")
+# ... or, retrying, some image position whose earlier attempt kept nothing (an unusable URL is not retried).
+_FAILED = ("exists (select 1 from article_images l where l.article_id = a.id and l.sha256 is null "
+           "and l.status != 'skipped')")
 
 
 def sha256(data: bytes) -> str:
@@ -106,6 +113,46 @@ class ImageStore:
         """The article's image rows in page order, with the kept file's mime type and size."""
         return images_of(self.db.conn, article)
 
+    def backfill_articles(self, *, sites: list[str] | None = None, limit: int | None = None,
+                          retry_failed: bool = False) -> list[dict[str, Any]]:
+        """Archived articles whose images an image backfill should fetch, oldest stored first: those
+        with an image not recorded yet, or (``retry_failed``) with an image whose earlier attempt failed.
+
+        Each row: id, url, canonical_url, site, reform and ``images`` (the article's image list)."""
+        where = ["a.images is not null", "a.images not in ('', '[]')", "json_valid(a.images)",
+                 _FAILED if retry_failed else _UNRECORDED]
+        params: list[Any] = []
+        if sites:
+            where.append(f"a.site in ({', '.join('?' for _ in sites)})")
+            params += sites
+        sql = ("select a.id, a.url, a.canonical_url, a.site, a.reform, a.images from articles a where "
+               + " and ".join(where) + " order by a.rowid")
+        if limit is not None:
+            sql += " limit ?"
+            params.append(limit)
+        rows = list(self.db.query(sql, params))
+        for row in rows:
+            row["images"] = json.loads(row["images"])
+        return rows
+
+    def recorded_for(self, articles: list[str]) -> dict[tuple[str, int], dict[str, Any]]:
+        """The article_images rows of ``articles``, keyed by (article id, position)."""
+        found: dict[tuple[str, int], dict[str, Any]] = {}
+        for start in range(0, len(articles), 500):
+            chunk = articles[start:start + 500]
+            sql = f"select * from article_images where article_id in ({', '.join('?' for _ in chunk)})"
+            for row in self.db.query(sql, chunk):
+                found[(row["article_id"], row["position"])] = row
+        return found
+
+    def newest_image_rowid(self) -> int:
+        """The rowid of the file kept last (files kept later have a larger one); 0 when none is kept."""
+        return int(self.db.execute("select coalesce(max(rowid), 0) from images").fetchone()[0])
+
+    def files_kept_after(self, rowid: int) -> set[str]:
+        """The sha256 of every file kept after the file with ``rowid``."""
+        return {r[0] for r in self.db.execute("select sha256 from images where rowid > ?", [rowid]).fetchall()}
+
     def content(self, digest: str) -> tuple[bytes, str] | None:
         """(bytes, mime type) of a kept image, or None."""
         row = self.db.execute("select content, mime from images where sha256 = ?", [digest]).fetchone()
@@ -121,3 +168,18 @@ def images_of(conn: Any, article: str) -> list[dict[str, Any]]:
     cursor = conn.execute(IMAGES_OF_SQL, [article])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values)) for values in cursor.fetchall()]
+
+
+def images_recorded_since(db_path: str | Path, since: str) -> dict[str, int] | None:
+    """Image outcomes recorded since ``since`` (an ISO time), read without locking: {"recorded", "kept"};
+    None while the archive cannot be read (what the backfill's progress line shows)."""
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+        try:
+            recorded, kept = conn.execute(
+                "select count(*), count(sha256) from article_images where fetched_at >= ?", [since]).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return {"recorded": int(recorded), "kept": int(kept)}

@@ -12,7 +12,7 @@ METADATA_PATH = HERE / "metadata.yml"
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
 PLUGINS = ("datasette_filters", "datasette_home", "datasette_article", "datasette_csp", "datasette_attachments",
-           "datasette_search", "datasette_images")
+           "datasette_search", "datasette_images", "datasette_stories")
 SQL_TIME_LIMIT_MS = 3000
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001

@@ -242,7 +242,11 @@ class StoriesMixin:
         results: list[tuple[int, str, float]] = []
         refresh: set[int] = set()
         new_stories: list[tuple[Any, ...]] = []
-        stored_stories = next_story = int(conn.execute("select coalesce(max(id), 0) from stories").fetchone()[0])
+        # A story merged away keeps its id in story_merges (its old page leads to the story it joined):
+        # never given to a new story.
+        stored_stories = next_story = int(conn.execute(
+            "select max((select coalesce(max(id), 0) from stories), "
+            "(select coalesce(max(story_id), 0) from story_merges))").fetchone()[0])
         merged: dict[int, int] = {}  # story -> the story it was merged into, in this batch
         bridges: list[tuple[int, int, str]] = []  # (merged story, into, the article that bridged them)
 

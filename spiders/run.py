@@ -8,6 +8,7 @@ running `scrapy crawl site` gets.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import socket
 import subprocess
@@ -97,6 +98,46 @@ def default_log_file(db_path: Path) -> Path:
     return Path(configured) if configured else db_path.resolve().parent / "logs" / "crawl.log"
 
 
+def run_scrapy(command: list[str], options: dict[str, str], *, snapshot_dir: Path | str | None, lock: CrawlLock,
+               logger: logging.Logger, label: str, display: Progress | None = None) -> int:
+    """Run a `scrapy crawl` ``command`` with ``options`` (``-s NAME=VALUE``) in a child process that
+    inherits the crawl lock; its output goes to ``logger`` and ``display`` (a progress line) runs
+    meanwhile. The offline settings and the snapshot apply with ``snapshot_dir``. Returns the exit status
+    (130 after Ctrl-C)."""
+    env = dict(os.environ)
+    env["SCRAPY_SETTINGS_MODULE"] = env.get(
+        "REFORMNEWS_SETTINGS", "scrapers.settings.offline" if snapshot_dir else "scrapers.settings.base"
+    )
+    env["PYTHONUNBUFFERED"] = "1"
+    options = dict(options)
+    if snapshot_dir:
+        options["SNAPSHOT_DIR"] = str(snapshot_dir)
+        options["ALLOW_PRIVATE_ADDRESSES"] = "True"
+    command = list(command)
+    for name, value in options.items():
+        command += ["-s", f"{name}={value}"]
+    logger.info("=== %s: %s", label, " ".join(command))
+    exit_code = EXIT_FAILED
+    child: subprocess.Popen[bytes] | None = None
+    try:
+        child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL, pass_fds=(lock.fd,) if lock.fd is not None else ())
+        assert child.stdout is not None
+        reader = pump(child.stdout, logger)
+        if display is not None:
+            with display:
+                exit_code = child.wait()
+        else:
+            exit_code = child.wait()
+        reader.join(timeout=10)
+    except KeyboardInterrupt:
+        if child is not None:
+            child.terminate()
+            child.wait()
+        exit_code = 130
+    return exit_code
+
+
 def run_crawl(
     db_path: Path | str,
     *,
@@ -155,41 +196,15 @@ def _crawl_locked(db_path: Path, lock: CrawlLock, *, registry: dict, sites: list
     started_at = archive.run_summary(run_id)["started_at"]
     archive.close()
 
-    env = dict(os.environ)
-    env["SCRAPY_SETTINGS_MODULE"] = env.get(
-        "REFORMNEWS_SETTINGS", "scrapers.settings.offline" if snapshot_dir else "scrapers.settings.base"
-    )
-    env["PYTHONUNBUFFERED"] = "1"
     options = {"ARCHIVE_DB": str(db_path), "ARCHIVE_RUN_ID": str(run_id), **(settings or {})}
-    if snapshot_dir:
-        options["SNAPSHOT_DIR"] = str(snapshot_dir)
     if registry_path:
         options["SITE_REGISTRY"] = str(registry_path)
-    if allow_private or snapshot_dir:
+    if allow_private:
         options["ALLOW_PRIVATE_ADDRESSES"] = "True"
-    command = crawl_command(sites=sites, url=url)
-    for name, value in options.items():
-        command += ["-s", f"{name}={value}"]
     logger = rotating_logger(log_file)
-    logger.info("=== run %s: %s", run_id, " ".join(command))
-    exit_code = EXIT_FAILED
-    child: subprocess.Popen[bytes] | None = None
-    try:
-        child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, pass_fds=(lock.fd,) if lock.fd is not None else ())
-        assert child.stdout is not None
-        reader = pump(child.stdout, logger)
-        if progress:
-            with Progress(db_path, run_id, started_at):
-                exit_code = child.wait()
-        else:
-            exit_code = child.wait()
-        reader.join(timeout=10)
-    except KeyboardInterrupt:
-        if child is not None:
-            child.terminate()
-            child.wait()
-        exit_code = 130
+    display = Progress(db_path, run_id, started_at) if progress else None
+    exit_code = run_scrapy(crawl_command(sites=sites, url=url), options, snapshot_dir=snapshot_dir, lock=lock,
+                           logger=logger, label=f"run {run_id}", display=display)
     logger.info("=== run %s: crawl process exited with status %s", run_id, exit_code)
     archive = Archive(db_path)
     if exit_code != 0:
@@ -203,4 +218,4 @@ def _crawl_locked(db_path: Path, lock: CrawlLock, *, registry: dict, sites: list
 
 
 __all__ = ["EXIT_FAILED", "EXIT_LOCKED", "EXIT_OK", "EXIT_SITES_FAILED", "CrawlLocked", "CrawlRefused",
-           "CrawlSummary", "RegistryError", "crawl_command", "is_private_host", "run_crawl"]
+           "CrawlSummary", "RegistryError", "crawl_command", "is_private_host", "run_crawl", "run_scrapy"]

@@ -118,6 +118,22 @@ def test_sites_table(runner, db_path):
     assert len(lines) == len(load_registry()) + 2
 
 
+def test_sites_table_shows_each_sites_options(runner, db_path):
+    result = runner.invoke(main, ["sites", "--db", str(db_path)])
+    lines = result.output.splitlines()
+    assert lines[0].split()[-1] == "options"
+    registry = load_registry()
+    assert registry["daklak"].options.download_delay == 3.0 and registry["daklak"].options.listing_max_pages == 50
+    daklak = next(line for line in lines if line.startswith("daklak "))
+    assert daklak.endswith("download_delay=3, listing_max_pages=50"), daklak
+    for slug, site in registry.items():
+        given = {k: v for k, v in vars(site.options).items() if v is not None}
+        row = next(line for line in lines if line.startswith(slug + " "))
+        assert all(f"{name}=" in row for name in given) and row.count("=") == len(given), row
+    plain = next(line for line in lines if line.startswith("binhdinh_skhcn "))
+    assert "=" not in plain
+
+
 @dataclass
 class FakeSummary:
     run_id: int = 1

@@ -92,3 +92,60 @@ def test_metadata_tables_exist(db_path):
 def test_missing_database_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no archive"):
         datasette_app(tmp_path / "none.db")
+
+
+@pytest.fixture(scope="module")
+def merged_db(tmp_path_factory):
+    """An archive where a later copy bridged two stories (one merged into the other), plus a new story
+    stored after the merge and an older merge (id 90) that pointed at the story that went."""
+    import sqlite_utils
+
+    from tests.test_dedupe import BD, LS, QT, STORY, TEMPLATE_BD, article, story_of
+
+    path = tmp_path_factory.mktemp("merged") / "archive.db"
+    head = article(QT, "https://sokhcn.quangtri.gov.vn/tin/7", STORY[:3], published_at="2022-07-15T09:00:00+07:00")
+    tail = article(LS, "https://skhcn.langson.gov.vn/node/5", STORY[2:], published_at="2022-07-16T08:00:00+07:00")
+    whole = article(BD, "https://skhcn.binhdinh.gov.vn/tin/1", STORY)
+    with Archive(path) as archive:
+        archive.sync_sites(load_registry().values())
+        archive.upsert_article(head)
+        archive.upsert_article(tail)
+        apart = {story_of(archive, head.url), story_of(archive, tail.url)}
+        archive.upsert_article(whole)
+        kept = story_of(archive, whole.url)
+        later = article(BD, "https://skhcn.binhdinh.gov.vn/tin/2", TEMPLATE_BD, title="Kế hoạch")
+        archive.upsert_article(later)
+        fresh = story_of(archive, later.url)
+    (gone,) = apart - {kept}
+    db = sqlite_utils.Database(path)
+    db["story_merges"].insert({"story_id": 90, "merged_into": gone, "merged_at": "2022-07-20T00:00:00+07:00",
+                               "article_id": "x"})
+    return path, gone, kept, fresh
+
+
+def test_a_merged_story_leads_to_the_story_it_joined(merged_db):
+    path, gone, kept, fresh = merged_db
+    assert fresh not in (gone, kept)  # a merged story's id is never given to a new story
+    redirect = get(path, f"/archive/stories/{gone}")
+    assert redirect.status_code == 302 and redirect.headers["location"] == f"/archive/stories/{kept}"
+    chained = get(path, "/archive/stories/90.json?_shape=object")
+    assert chained.status_code == 302 and chained.headers["location"] == f"/archive/stories/{kept}.json?_shape=object"
+    assert get(path, f"/archive/stories/{kept}").status_code == 200
+    assert get(path, f"/archive/stories/{fresh}").status_code == 200
+    assert get(path, "/archive/stories/12345").status_code == 404  # never a story: still 404
+    assert get(path, "/archive/articles/nope").status_code == 404
+
+
+def test_export_unique_ignores_merged_stories(merged_db, tmp_path):
+    import sqlite3
+
+    from archive.export import export_stories
+
+    path, gone, kept, fresh = merged_db
+    out = tmp_path / "stories.jsonl"
+    assert export_stories(path, str(out), fmt="jsonl") == 2
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["story_id"] for r in records) == sorted([kept, fresh])
+    merged_away = {r[0] for r in sqlite3.connect(path).execute("select story_id from story_merges")}
+    assert gone in merged_away and not merged_away & {r["story_id"] for r in records}
+    assert len(next(r for r in records if r["story_id"] == kept)["copies"]) == 3
