@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from spiders.lock import CrawlLock, CrawlLocked
 from tests.faultweb import CHILD, FaultWeb, clean_paths, crawl_settings
 
 KILLS = 10
@@ -33,13 +34,21 @@ def start_crawl(db: Path, url: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
 
-def kill(child: subprocess.Popen) -> None:
-    """SIGKILL the whole process group and reap it."""
+def kill(child: subprocess.Popen, db: Path) -> None:
+    """SIGKILL the whole process group and reap it; return once its crawl lock is released (the
+    scrapy grandchild exits a moment after the signal, and the next crawl must not find it held)."""
     try:
         os.killpg(child.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     child.communicate()
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        try:
+            CrawlLock(db).acquire().release()
+            return
+        except CrawlLocked:
+            time.sleep(0.05)
 
 
 def warc_problems(db: Path) -> list[str]:
@@ -118,7 +127,7 @@ def kill_and_resume(db: Path, web: FaultWeb, kills: int, rng: random.Random) -> 
         while article_count(db) < target and child.poll() is None and time.monotonic() - began < 20:
             time.sleep(0.02)
         time.sleep(rng.uniform(0, 0.15))  # somewhere inside the next page's fetch, extraction or write
-        kill(child)
+        kill(child, db)
         problems += archive_problems(db)
         counts.append(article_count(db))
     child = start_crawl(db, web.url + "sach/")
