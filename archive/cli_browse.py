@@ -87,7 +87,8 @@ def export(fmt: str, since: str | None, until: str | None, site: str | None, pro
               help='JSON Lines manifest: {"path": ..., "url": ...} per line; paths relative to the manifest.')
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE|-", help="Where to write the JSON.")
 def extract(file: Path | None, url: str | None, manifest: Path | None, output: str) -> None:
-    """Extract the article of a saved HTML page and print it as JSON.
+    """Extract the article of a saved HTML page, or the text, fields and outline of a document
+    (PDF, DOC, DOCX; XLSX/XLS as rows), and print it as JSON.
 
     With --batch, print one JSON line per manifest line, in order, each with its "path"
     (a missing file or a bad line gives an object with "error" on that line).
@@ -95,6 +96,7 @@ def extract(file: Path | None, url: str | None, manifest: Path | None, output: s
     \b
     Example:
         reformnews extract page.html --url https://skhcn.binhdinh.gov.vn/index.php/Home/ChiTietTin/?tin=X
+        reformnews extract ke-hoach-cchc-2024.pdf     # agency, number, signer, outline, text
         reformnews extract --batch pages.jsonl -o articles.jsonl
     """
     from archive.extract_cmd import extract_batch, extract_file
