@@ -5,14 +5,17 @@ counts six facets: on a million articles a common phrase ("cải cách hành ch�
 matches hundreds of thousands of rows and takes a second. This route walks the search index
 from its newest row down and stops after one page (``ORDER BY rowid DESC LIMIT n+1``), so a
 phrase in half the archive costs what a rare word does. Pages are keyset-paginated with
-``?before=<rowid>`` (never OFFSET, which would read every skipped match again).
+``?before=<key>`` (never OFFSET, which would read every skipped match again).
 
-Order: the index rowid is the article's rowid, i.e. **archive order** (the most recently
-archived first). After the first crawl of a site that is close to publication order for its
-new articles, but a backfill of old listings adds old news with new rowids, so this is not a
-strict newest-published-first sort; each result shows its publication date. Counts by site,
-province and year are computed over the newest ``SAMPLE`` matches only and labelled so (exact
-when there are fewer matches than that).
+Order: **publication order**, newest published first. The index rowid is the article's search
+key (``articles.search_key``, archive/search_order.py: publication time × 2**30 + rowid), so
+walking the index backwards is walking publication dates backwards, ties (the same second, or the
+same bare date) most recently archived first, and articles without a date last. Every key is
+unique, so ``?before=`` of a page's last key starts the next page with no gap and no repeat,
+also after a backfill of old news. An archive not yet migrated (no ``search_key``, served
+read-only) is searched in archive order and says so. Counts by site, province and year are
+computed over the newest ``SAMPLE`` matches only and labelled so (exact when there are fewer
+matches than that).
 
 Queries ignore tone marks and fold đ→d (the index's folded columns): every word is folded with
 :func:`scrapers.extract.text.fold` and quoted, so FTS5 syntax typed by a reader (``"``,
@@ -55,22 +58,24 @@ MAX_TERMS = 12
 MAX_QUERY_CHARS = 300
 TIME_LIMIT_MS = 2000
 NO_BEFORE = 2**63 - 1
-ORDER_NOTE = "archive order: most recently archived first (rowid descending)"
+ORDER_NOTE = "publication order: newest published first (search key descending; undated last)"
+ARCHIVE_ORDER_NOTE = "archive order: most recently archived first (rowid descending; archive not migrated)"
 _MARK_START, _MARK_END = "\x02", "\x03"
 _PIECE = re.compile(r'"([^"]*)"?|([^\s"]+)')
 _MARKED = re.compile("\x02([^\x02\x03]*)\x03")
 
-RESULTS_SQL = """select articles_fts.rowid as rowid, a.id, a.title, a.site, s.name as site_name,
+# {key}: the articles column the index rowid stands for (search_key; rowid before m012).
+RESULTS_SQL = """select articles_fts.rowid as key, a.rowid as rowid, a.id, a.title, a.site, s.name as site_name,
   coalesce(s.province_2025, s.province) as province, a.published_at,
   snippet(articles_fts, 1, char(2), char(3), '…', 24) as snippet
-from articles_fts join articles a on a.rowid = articles_fts.rowid left join sites s on s.slug = a.site
+from articles_fts join articles a on a.{key} = articles_fts.rowid left join sites s on s.slug = a.site
 where articles_fts match :match and articles_fts.rowid < :before
 order by articles_fts.rowid desc
 limit :limit"""
 # Only early columns of the article row (site, published_at): no overflow pages of long bodies.
 SAMPLE_SQL = f"""select a.site, substr(a.published_at, 1, 4) as year, count(*) as n
 from (select rowid from articles_fts where articles_fts match :match order by rowid desc limit {SAMPLE}) m
-join articles a on a.rowid = m.rowid
+join articles a on a.{{key}} = m.rowid
 group by 1, 2"""
 SITES_SQL = "select slug, name, coalesce(province_2025, province) as province from sites"
 
@@ -120,6 +125,19 @@ async def _database(datasette: Any, name: str | None) -> Any:
     raise SearchError("Không có kho tin nào để tìm / no archive with a search index")
 
 
+_KEYED: set[tuple[str, Any]] = set()  # databases known to have articles.search_key (a column is never dropped)
+
+
+async def _key_column(db: Any) -> str:
+    """``search_key`` when the archive has it (m012), else ``rowid`` (archive order)."""
+    known = (db.name, getattr(db, "path", None))
+    if known not in _KEYED:
+        if "search_key" not in await db.table_columns("articles"):
+            return "rowid"
+        _KEYED.add(known)
+    return "search_key"
+
+
 def _int_arg(request: Any, name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw in (None, ""):
@@ -146,6 +164,9 @@ async def search(datasette: Any, request: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"ok": True, "database": db.name, "q": q, "match": None, "rows": [],
                             "size": size, "before": None if before == NO_BEFORE else before,
                             "next": None, "next_before": None, "order": ORDER_NOTE, "sample": None}
+    key = await _key_column(db)
+    if key == "rowid":
+        data["order"] = ARCHIVE_ORDER_NOTE
     if not q:
         return data
     match = fts_query(q)
@@ -155,11 +176,11 @@ async def search(datasette: Any, request: Any) -> dict[str, Any]:
     data["match"] = match
     params = {"match": match, "before": before, "limit": size + 1}
     try:
-        result = await db.execute(RESULTS_SQL, params, custom_time_limit=TIME_LIMIT_MS)
+        result = await db.execute(RESULTS_SQL.format(key=key), params, custom_time_limit=TIME_LIMIT_MS)
         rows = [dict(r) for r in result.rows]
         sample = None
         if before == NO_BEFORE:  # the counts belong to the first page only
-            sample = [dict(r) for r in (await db.execute(SAMPLE_SQL, {"match": match},
+            sample = [dict(r) for r in (await db.execute(SAMPLE_SQL.format(key=key), {"match": match},
                                                          custom_time_limit=TIME_LIMIT_MS)).rows]
             sites = {r["slug"]: r for r in (await db.execute(SITES_SQL)).rows}
     except QueryInterrupted:
@@ -174,10 +195,10 @@ async def search(datasette: Any, request: Any) -> dict[str, Any]:
         row["snippet"] = snippet_text(row["snippet"])
     data["rows"] = rows
     if more:
-        data["next_before"] = rows[-1]["rowid"]
+        data["next_before"] = rows[-1]["key"]
         path = "/-/search.json" if request.url_vars.get("format") else "/-/search"
         data["next"] = datasette.urls.path(path) + "?" + urlencode(
-            {"q": q, "before": rows[-1]["rowid"], **({"size": size} if size != PAGE_SIZE else {})})
+            {"q": q, "before": rows[-1]["key"], **({"size": size} if size != PAGE_SIZE else {})})
     if sample is not None:
         by_site: dict[str, int] = {}
         by_province: dict[str, int] = {}

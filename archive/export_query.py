@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from archive.search_order import fts_key_column
 from scrapers.extract.text import fold
 
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -93,6 +94,7 @@ class ArticleFilter:
         if self.reform_only:
             clauses.append(f"{alias}.reform = 1")
         if self.query is not None:
-            clauses.append(f"{alias}.rowid in (select rowid from articles_fts where articles_fts match ?)")
+            key = fts_key_column(conn)  # the index rowid is the search key (rowid before m012)
+            clauses.append(f"{alias}.{key} in (select rowid from articles_fts where articles_fts match ?)")
             params.append(fts_match(self.query))
         return (" where " + " and ".join(clauses) if clauses else ""), params

@@ -369,3 +369,59 @@ def m011_robots_cache(db: Database) -> None:
         "etag TEXT, last_modified TEXT, fetched_at TEXT NOT NULL, checked_at TEXT NOT NULL)"
     )
 
+
+
+# Search in publication order: the search index's rowid is the article's search key
+# (archive/search_order.py: publication time × 2**30 + rowid; undated = rowid, oldest), so
+# `articles_fts MATCH ? ORDER BY rowid DESC LIMIT n` walks newest published first and stops early.
+# The key is computed by triggers, so no writer has to know it: on insert (unless the insert
+# already wrote it, as Archive.add_batch does: the row is written once), when published_at
+# changes, and a changed key moves the article's search row.
+def _search_order_sql() -> str:
+    from archive.search_order import key_sql
+
+    new_key = key_sql("new.published_at", "new.rowid")
+    return f"""
+DROP TRIGGER IF EXISTS articles_fts_delete;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    DELETE FROM articles_fts WHERE rowid = old.search_key;
+END;
+CREATE TRIGGER articles_search_key_insert AFTER INSERT ON articles
+WHEN new.search_key IS NOT {new_key} BEGIN
+    UPDATE articles SET search_key = {new_key} WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER articles_search_key_update AFTER UPDATE OF published_at, search_key ON articles
+WHEN new.search_key IS NOT {new_key} BEGIN
+    UPDATE articles SET search_key = {new_key} WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER articles_fts_move AFTER UPDATE OF search_key ON articles
+WHEN old.search_key IS NOT new.search_key BEGIN
+    UPDATE articles_fts SET rowid = new.search_key WHERE rowid = old.search_key;
+END;
+"""
+
+
+@migrations()
+def m012_search_in_publication_order(db: Database) -> None:
+    """The search index walks in publication order: every article gets its unique search key
+    (publication time, then rowid) and the index is rebuilt with those keys as its rowids (the
+    text and folded text it holds are copied, in key order; nothing is re-folded)."""
+    from archive.search_order import key_sql
+
+    db.execute("DROP TRIGGER IF EXISTS articles_fts_delete")
+    db.execute("ALTER TABLE articles ADD COLUMN search_key INTEGER")
+    db.execute(f"UPDATE articles SET search_key = {key_sql('published_at', 'rowid')}")
+    db.execute("CREATE UNIQUE INDEX idx_articles_search_key ON articles (search_key)")
+    db.execute(
+        "CREATE VIRTUAL TABLE articles_fts_keyed USING fts5(title, body, title_folded, body_folded, "
+        "tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        "INSERT INTO articles_fts_keyed (rowid, title, body, title_folded, body_folded) "
+        "SELECT a.search_key, f.title, f.body, f.title_folded, f.body_folded "
+        "FROM articles_fts f JOIN articles a ON a.rowid = f.rowid ORDER BY a.search_key"
+    )
+    db.execute("DROP TABLE articles_fts")
+    db.execute("ALTER TABLE articles_fts_keyed RENAME TO articles_fts")
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+    db.executescript(_search_order_sql())

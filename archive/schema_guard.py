@@ -35,6 +35,8 @@ def prune_metadata(database: dict[str, Any], path: Path) -> None:
     try:
         for table, config in (database.get("tables") or {}).items():
             columns = {row[1] for row in conn.execute(f"pragma table_info([{table}])")}
+            if columns and config.get("fts_pk") not in (None, "rowid", *columns):
+                config["fts_pk"] = "rowid"  # an archive from before the search key (m012): archive order
             if columns and config.get("facets"):
                 config["facets"] = [f for f in config["facets"] if not isinstance(f, str) or f in columns]
         queries = database.get("queries") or {}

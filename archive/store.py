@@ -196,8 +196,8 @@ class Archive(StoriesMixin, RunsMixin, CrawlStateMixin):
             self._note_alias(row["url"], row["site"], twin["id"], now)
             return "duplicate"
         row.update(first_seen=now, last_seen=now)
-        self.add_batch([row])  # written once, already in its story; sets row["rowid"]
-        self._index(row["rowid"], row)
+        self.add_batch([row])  # written once, already in its story; sets row["rowid"] and row["search_key"]
+        self._index(self._search_key(row["rowid"]), row)
         return "new"
 
     def _existing(self, row: dict[str, Any], url: str) -> dict[str, Any] | None:
@@ -235,17 +235,24 @@ class Archive(StoriesMixin, RunsMixin, CrawlStateMixin):
         row["found_on"] = old["found_on"] or row["found_on"]
         assignments = ", ".join(f"{k} = ?" for k in row if k != "id")
         values = [v for k, v in row.items() if k != "id"]
+        # A new date gives a new search key: the triggers move the search row to it; it is then rewritten.
         self.db.execute(f"update articles set {assignments} where id = ?", [*values, row["id"]])
-        self.db.execute("delete from articles_fts where rowid = ?", [old["rowid"]])
-        self._index(old["rowid"], row)
+        key = self._search_key(old["rowid"])
+        self.db.execute("delete from articles_fts where rowid = ?", [key])
+        self._index(key, row)
         if old["content_hash"] != row["content_hash"]:
             self.reindex_revision(old["id"], old["body"], row["body"])
         return "updated"
 
-    def _index(self, rowid: int, row: dict[str, Any]) -> None:
+    def _search_key(self, rowid: int) -> int:
+        """The article's search key as stored (set by the insert or by the triggers)."""
+        return int(self.db.execute("select search_key from articles where rowid = ?", [rowid]).fetchone()[0])
+
+    def _index(self, key: int, row: dict[str, Any]) -> None:
+        """Write the article's search row (its text and folded text) under its search key."""
         self.db.execute(
             "insert into articles_fts (rowid, title, body, title_folded, body_folded) values (?, ?, ?, ?, ?)",
-            [rowid, row["title"], row["body"], fold(row["title"]), fold(row["body"])],
+            [key, row["title"], row["body"], fold(row["title"]), fold(row["body"])],
         )
 
     def _note_alias(self, url: str, site: str, target: str, now: str) -> None:
@@ -292,8 +299,8 @@ class Archive(StoriesMixin, RunsMixin, CrawlStateMixin):
         """Rebuild the full-text index from the articles table."""
         with self.db.atomic():
             self.db.execute("delete from articles_fts")
-            for row in self.db.query("select rowid, title, body from articles"):
-                self._index(row["rowid"], row)
+            for row in self.db.query("select search_key, title, body from articles order by search_key"):
+                self._index(row["search_key"], row)
 
     def known_urls(self, site: str) -> set[str]:
         """Every URL of ``site`` already archived (article URLs, canonical URLs, duplicate URLs)."""

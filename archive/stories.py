@@ -12,6 +12,7 @@ import numpy as np
 
 from archive import neardup, verify
 from archive.clock import now_iso
+from archive.search_order import search_key
 from scrapers.extract.text import fold
 
 if TYPE_CHECKING:
@@ -125,7 +126,8 @@ class StoriesMixin:
         """Insert new articles (oldest first) already placed in their stories: each row is written
         once, with its story, match, body hash and its site's provinces (no update after the
         insert, no trigger rewriting it). ``rows``: ``articles`` columns (the same keys in every
-        row); a row without a ``rowid`` is given the next free one (set in the dict). Otherwise
+        row); a row without a ``rowid`` is given the next free one (set in the dict), and each row's
+        ``search_key`` is set from its date and rowid (archive/search_order.py). Otherwise
         as :meth:`place_batch`. Returns the story ids. The caller holds the transaction."""
         if not rows:
             return []
@@ -138,6 +140,7 @@ class StoriesMixin:
             if row.get("rowid") is None:
                 last += 1
                 row["rowid"] = last
+            row["search_key"] = search_key(row.get("published_at"), int(row["rowid"]))  # no trigger rewrite
         results, refresh = self._place(rows, sketches, near)
         provinces = {slug: (p, p2025) for slug, p, p2025 in _select_in(
             conn, "select slug, nullif(province, ''), nullif(province_2025, '') from sites where slug in ({})",

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.keys import article_id  # noqa: E402
+from archive.search_order import search_key  # noqa: E402
 from scrapers.extract.text import fold  # noqa: E402
 
 SYLLABLES = (
@@ -39,7 +40,7 @@ SYLLABLES = (
 SITES = ["binhdinh_skhcn", "quangtri_sokhcn", "dongthap_skhcn", "yenbai_sokhoahocvacongnghe", "hanam_skhcn",
          "tayninh_sokhcn", "nghean_hcc", "gialai_tttt", "cantho_sokhcn", "danang_dost", "longan_skhcn",
          "langson_sokhcn"]
-COLUMNS = ("rowid", "id", "url", "canonical_url", "site", "title", "published_at", "year", "author", "category",
+COLUMNS = ("rowid", "search_key", "id", "url", "canonical_url", "site", "title", "published_at", "year", "author", "category",
            "breadcrumb", "body", "images", "attachments", "language", "word_count", "method", "reform",
            "content_hash", "http_status", "fetched_at", "first_seen", "last_seen")
 
@@ -78,10 +79,11 @@ def generate(db_path: Path, count: int, seed: int = 7) -> None:
             url = f"https://{SITES[n % 12]}.gov.vn/tin/{n}"
             day = f"{2015 + n % 11}-{1 + n % 12:02d}-{1 + n % 28:02d}"
             stamp = f"{day}T{8 + n % 10:02d}:00:00+07:00"
-            rows.append((n + 1, article_id(url), url, url, SITES[n % 12], title, stamp, int(day[:4]), "Văn phòng",
+            key = search_key(stamp, n + 1)  # the search index's rowid: publication order
+            rows.append((n + 1, key, article_id(url), url, url, SITES[n % 12], title, stamp, int(day[:4]), "Văn phòng",
                          "Cải cách hành chính" if n % 3 == 0 else "Tin hoạt động", "[]", body, "[]", "[]", "vi",
                          120, "bench", int(n % 3 == 0), f"{n:016x}", 200, stamp, stamp, stamp))
-            search.append((n + 1, title, body, " ".join(folded[w] for w in title_words),
+            search.append((key, title, body, " ".join(folded[w] for w in title_words),
                            " ".join(folded[w] for w in body_words)))
         with conn:
             conn.executemany(insert, rows)
@@ -130,9 +132,9 @@ def search_latency(db_path: Path, count: int) -> None:
     endpoints = {
         "articles.json lean (_nocount, _nofacet, 20 rows)":
             f"/{db}/articles.json?_shape=array&_size=20&_nocount=1&_nofacet=1&_search=",
-        "canned search query (index order + snippet, 50 rows)": f"/{db}/search.json?_shape=array&q=",
+        "canned search query (publication order + snippet, 50 rows)": f"/{db}/search.json?_shape=array&q=",
         "articles.json as the table page asks (count + 6 facets)": f"/{db}/articles.json?_search=",
-        # The search the home page uses (archive/datasette_search.py): index order, 20 rows, snippets,
+        # The search the home page uses (archive/datasette_search.py): publication order, 20 rows, snippets,
         # counts over the newest 1000 matches; then its HTML page and a second page (keyset).
         "/-/search.json fast search (20 rows + counts over newest 1000)": "/-/search.json?q=",
         "/-/search HTML page (same, rendered)": "/-/search?q=",

@@ -38,7 +38,7 @@ def archive() -> Archive:
 
 
 def search(archive: Archive, words: str) -> list[str]:
-    sql = ("select a.url from articles_fts join articles a on a.rowid = articles_fts.rowid "
+    sql = ("select a.url from articles_fts join articles a on a.search_key = articles_fts.rowid "
            "where articles_fts match ? order by a.url")
     return [r["url"] for r in archive.db.query(sql, [words])]
 

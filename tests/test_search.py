@@ -37,6 +37,11 @@ def rowid_of(db_path: Path, url: str) -> int:
         return conn.execute("select rowid from articles where url = ?", [url]).fetchone()[0]
 
 
+def key_of(db_path: Path, url: str) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("select search_key from articles where url = ?", [url]).fetchone()[0]
+
+
 def test_query_words_are_folded_and_quoted() -> None:
     assert fts_query("Đà Nẵng") == '"da" "nang"'
     assert fts_query('"cải cách" hành chính') == '"cai cach" "hanh" "chinh"'
@@ -80,11 +85,11 @@ def test_a_phrase_needs_its_words_together(db_path: Path) -> None:
     assert not search(db_path, '"nang da"')["rows"]
 
 
-def test_newest_archived_first_with_snippets(db_path: Path) -> None:
+def test_newest_published_first_with_snippets(db_path: Path) -> None:
     data = search(db_path, "cai cach hanh chinh", "&size=100")
-    rowids = [r["rowid"] for r in data["rows"]]
-    assert len(rowids) > 10 and rowids == sorted(rowids, reverse=True)
-    assert "archive order" in data["order"]
+    keys = [r["key"] for r in data["rows"]]
+    assert len(keys) > 10 and keys == sorted(keys, reverse=True)
+    assert "publication order" in data["order"]
     reform = next(r for r in data["rows"] if r["title"].startswith("Đà Nẵng"))
     assert "«cải» «cách» «hành» «chính»" in reform["snippet"]
 
@@ -107,9 +112,9 @@ def test_keyset_pagination_walks_every_match_once(db_path: Path) -> None:
 
 
 def test_before_excludes_newer_rows(db_path: Path) -> None:
-    cut = rowid_of(db_path, REFORM_URL) + 1
+    cut = key_of(db_path, REFORM_URL) + 1
     data = search(db_path, "da nang", f"&before={cut}")
-    assert data["rows"] and all(r["rowid"] < cut for r in data["rows"])
+    assert data["rows"] and all(r["key"] < cut for r in data["rows"])
     assert not search(db_path, "da nang", "&before=1")["rows"]
 
 
