@@ -17,12 +17,13 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.settings import BaseSettings
 
 from archive.images import ImageStore
 from archive.store import Archive
 from scrapers.items import Article, Image
-from scrapers.registry import RegistryError, download_slots, load_registry
+from scrapers.registry import RegistryError, load_registry
+from spiders.site import apply_download_slots
 
 IMAGES_PIPELINE = "pipelines.images.ImagesPipeline"
 CRAWL_STATE = "scrapers.extensions.crawlstate.CrawlStateExtension"
@@ -71,7 +72,7 @@ class ImageBackfillSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider.article_done, signal=signal)
-        apply_download_slots(crawler.settings)
+        apply_download_slots_of_registry(crawler.settings)
         return spider
 
     def article_done(self, **kwargs: Any) -> None:
@@ -102,17 +103,13 @@ class ImageBackfillSpider(scrapy.Spider):
             yield article_of(row)
 
 
-def apply_download_slots(settings: BaseSettings) -> None:
-    """DOWNLOAD_SLOTS from the registry's per-site ``download_delay`` and ``concurrency``, as the registry
-    spider sets them (unless REGISTRY_DOWNLOAD_SLOTS is off or the settings are frozen)."""
-    if settings.frozen or not settings.getbool("REGISTRY_DOWNLOAD_SLOTS", True):
+def apply_download_slots_of_registry(settings: BaseSettings) -> None:
+    """The registry's per-site download slots, as the registry spider sets them (not once the
+    settings are frozen, nor when the registry does not load)."""
+    if settings.frozen:
         return
     try:
         sites = list(load_registry(settings.get("SITE_REGISTRY") or None).values())
     except RegistryError:
         return
-    slots = download_slots(sites, default_delay=settings.getfloat("DOWNLOAD_DELAY"),
-                           max_concurrency=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") or None)
-    if slots:
-        priority = max(settings.getpriority("DOWNLOAD_SLOTS") or 0, SETTINGS_PRIORITIES["spider"])
-        settings.set("DOWNLOAD_SLOTS", {**slots, **settings.getdict("DOWNLOAD_SLOTS")}, priority=priority)
+    apply_download_slots(settings, sites)

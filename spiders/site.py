@@ -53,6 +53,20 @@ def snapshot_sites(snapshot_dir: str | Path) -> list[str] | None:
     return [slug for slug, site in sites.items() if site.get("registered")]
 
 
+def apply_download_slots(settings: BaseSettings, sites: list[Site]) -> None:
+    """DOWNLOAD_SLOTS from the sites' ``download_delay`` and ``concurrency`` options (unless
+    REGISTRY_DOWNLOAD_SLOTS is off), before the settings freeze; slots given in the settings
+    themselves win over the registry's."""
+    if not settings.getbool("REGISTRY_DOWNLOAD_SLOTS", True):
+        return
+    slots = download_slots(sites, default_delay=settings.getfloat("DOWNLOAD_DELAY"),
+                           max_concurrency=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") or None)
+    if slots:
+        given = settings.getdict("DOWNLOAD_SLOTS")
+        priority = max(settings.getpriority("DOWNLOAD_SLOTS") or 0, SETTINGS_PRIORITIES["spider"])
+        settings.set("DOWNLOAD_SLOTS", {**slots, **given}, priority=priority)
+
+
 class SiteSpider(ArchiveSpider):
     """Crawl registry sites by their listings (reform categories first), feeds and sitemaps."""
 
@@ -98,14 +112,7 @@ class SiteSpider(ArchiveSpider):
         deepest = max((s.options.listing_max_pages or 0 for s in sites), default=0)
         if deepest + 5 > settings.getint("DEPTH_LIMIT"):
             settings.set("DEPTH_LIMIT", deepest + 5, priority="spider")
-        if not settings.getbool("REGISTRY_DOWNLOAD_SLOTS", True):
-            return
-        slots = download_slots(sites, default_delay=settings.getfloat("DOWNLOAD_DELAY"),
-                               max_concurrency=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") or None)
-        if slots:
-            given = settings.getdict("DOWNLOAD_SLOTS")
-            priority = max(settings.getpriority("DOWNLOAD_SLOTS") or 0, SETTINGS_PRIORITIES["spider"])
-            settings.set("DOWNLOAD_SLOTS", {**slots, **given}, priority=priority)
+        apply_download_slots(settings, sites)
 
     def listing_max_pages(self, site: Site) -> int:
         """Pages a walk of one of the site's listings goes to: its option, else LISTING_MAX_PAGES."""
