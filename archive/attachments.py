@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from archive import migrations
 from archive.clock import now_iso, to_vn_iso
-from archive.keys import article_id
-from archive.store import open_database
+from archive.linked_files import LinkedFileStore
 from scrapers.documents import Document
 from scrapers.extract.text import fold, word_count
-from scrapers.urls import identity_url
 
 # The Document fields stored as columns (fields["date"] becomes doc_date).
 FIELD_COLUMNS = {"agency": "agency", "number": "number", "place": "place", "date": "doc_date",
@@ -50,41 +44,14 @@ def document_row(document: Document, data: bytes | None) -> dict[str, Any]:
     return row
 
 
-class AttachmentStore:
+class AttachmentStore(LinkedFileStore):
     """Reads and writes the `attachments`, `article_attachments` and `attachments_fts` tables."""
-
-    def __init__(self, db: Database | str | Path) -> None:
-        self.db = open_database(db)
-        migrations.apply(self.db)
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.db.close()
-
-    def __enter__(self) -> "AttachmentStore":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
-        rows = list(self.db.query(sql, params))
-        return rows[0] if rows else None
 
     def known(self, url: str) -> dict[str, Any] | None:
         """The stored attachment fetched from ``url`` (or linked under it), if any."""
         return self._one(
             "select * from attachments where url = ? union all select a.* from attachments a "
             "join article_attachments l on l.attachment_id = a.id where l.url = ? limit 1", [url, url])
-
-    def resolve_article(self, url: str, canonical_url: str = "") -> str | None:
-        """The stored article id of a page URL (its own row, or the article it duplicates)."""
-        candidate = article_id(identity_url(url, canonical_url))
-        row = self._one(
-            "select id from articles where id = ? or url = ? or canonical_url = ? "
-            "union all select article_id as id from article_aliases where url = ? limit 1",
-            [candidate, url, url, url])
-        return row["id"] if row else None
 
     def save(self, url: str, document: Document, data: bytes | None = None, *, name: str = "",
              type: str = "", content_type: str = "", article: str | None = None,

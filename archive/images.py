@@ -13,13 +13,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from archive import migrations
 from archive.clock import now_iso, to_vn_iso
-from archive.keys import article_id
-from archive.store import open_database
-from scrapers.urls import identity_url
+from archive.linked_files import LinkedFileStore
 
 # article_images.status: "ok" (a copy is kept), else why not.
 FAILURE_STATUSES = ("http_error", "not_image", "broken", "too_large", "failed", "skipped")
@@ -40,35 +35,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class ImageStore:
+class ImageStore(LinkedFileStore):
     """Reads and writes the ``images`` and ``article_images`` tables."""
-
-    def __init__(self, db: Database | str | Path) -> None:
-        self.db = open_database(db)
-        migrations.apply(self.db)
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.db.close()
-
-    def __enter__(self) -> "ImageStore":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
-        rows = list(self.db.query(sql, params))
-        return rows[0] if rows else None
-
-    def resolve_article(self, url: str, canonical_url: str = "") -> str | None:
-        """The stored article id of a page URL (its own row, or the article it duplicates)."""
-        candidate = article_id(identity_url(url, canonical_url))
-        row = self._one(
-            "select id from articles where id = ? or url = ? or canonical_url = ? "
-            "union all select article_id as id from article_aliases where url = ? limit 1",
-            [candidate, url, url, url])
-        return row["id"] if row else None
 
     def kept_for_url(self, url: str) -> str | None:
         """The sha256 of the file already kept from ``url`` (by any article), if any."""

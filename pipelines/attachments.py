@@ -7,43 +7,28 @@ ATTACHMENTS_MAXSIZE; text extraction runs in a thread; the file is stored once p
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from archive.attachments import AttachmentStore
+from pipelines.linked_files import LinkedFilesPipeline, in_thread
 from scrapers.documents import MAX_BYTES, Document, extract_document
 from scrapers.documents.requests import META_KEY, attachment_requests, response_filename
-from scrapers.items import Article, CrawlError
+from scrapers.items import Article
 
 
-async def in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a blocking function off the reactor thread (asyncio or plain Twisted reactor)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        from twisted.internet.threads import deferToThread
-
-        from scrapy.utils.defer import maybe_deferred_to_future
-
-        return await maybe_deferred_to_future(deferToThread(function, *args, **kwargs))
-    return await asyncio.to_thread(function, *args, **kwargs)
-
-
-class AttachmentsPipeline:
+class AttachmentsPipeline(LinkedFilesPipeline):
     """Fetch, extract and store the attachments of each stored article (ATTACHMENTS_* settings)."""
+
+    kind = "attachments"
 
     def __init__(self, crawler: Crawler | None, db_path: str, *, max_bytes: int = MAX_BYTES,
                  ocr: bool = False, enabled: bool = True) -> None:
-        self.crawler = crawler
-        self.db_path = db_path
-        self.max_bytes = max_bytes
+        super().__init__(crawler, db_path, max_bytes=max_bytes, enabled=enabled)
         self.ocr = ocr
-        self.enabled = enabled
         self.store: AttachmentStore | None = None
         self.waiting: dict[str, list[tuple[str, str, str]]] = {}  # url being fetched -> links to add
 
@@ -56,27 +41,18 @@ class AttachmentsPipeline:
                    ocr=settings.getbool("ATTACHMENTS_OCR", False),
                    enabled=settings.getbool("ATTACHMENTS_ENABLED", True))
 
-    def open_spider(self) -> None:
-        """Open the attachments store on the archive."""
-        if self.enabled:
-            self.store = AttachmentStore(self.db_path)
+    def open_store(self, db_path: str) -> AttachmentStore:
+        """The attachments store on the archive."""
+        return AttachmentStore(db_path)
 
-    def close_spider(self) -> None:
-        """Close the store."""
-        if self.store is not None:
-            self.store.close()
-            self.store = None
-
-    def _stat(self, key: str) -> None:
-        if self.crawler is not None and self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"reformnews/attachments/{key}")
+    def files_of(self, article: Article) -> list[Any]:
+        """The article's linked documents."""
+        return list(article.attachments)
 
     async def process_item(self, item: Any) -> Any:
         """Download and store every not yet stored document the article links to."""
-        if not self.enabled or self.store is None or isinstance(item, CrawlError):
-            return item
-        article = item if isinstance(item, Article) else Article.from_dict(ItemAdapter(item).asdict())
-        if article.status != "ok" or not article.attachments:
+        article = self.stored_article(item)
+        if article is None:
             return item
         owner = self.store.resolve_article(article.url, article.canonical_url)
         for request in attachment_requests(article, max_bytes=self.max_bytes):

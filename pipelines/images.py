@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from itemadapter import ItemAdapter
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from archive.images import ImageStore
-from pipelines.attachments import in_thread
-from scrapers.items import Article, CrawlError
+from pipelines.linked_files import LinkedFilesPipeline, in_thread
+from scrapers.items import Article
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a larger picture is refused before it is decoded (decompression bombs)
@@ -96,15 +95,14 @@ class Outcome:
     http_status: int | None = None
 
 
-class ImagesPipeline:
+class ImagesPipeline(LinkedFilesPipeline):
     """Fetch, verify and keep the images of each stored article (IMAGES_* settings)."""
+
+    kind = "images"
 
     def __init__(self, crawler: Crawler | None, db_path: str, *, max_bytes: int = MAX_BYTES,
                  enabled: bool = True) -> None:
-        self.crawler = crawler
-        self.db_path = db_path
-        self.max_bytes = max_bytes
-        self.enabled = enabled
+        super().__init__(crawler, db_path, max_bytes=max_bytes, enabled=enabled)
         self.store: ImageStore | None = None
         self.waiting: dict[str, list[tuple[str, int]]] = {}  # url being fetched -> (article, position) to link
         self.failed: dict[str, Outcome] = {}  # this run's failures: a broken URL is fetched once per run
@@ -117,27 +115,18 @@ class ImagesPipeline:
                    max_bytes=settings.getint("IMAGES_MAXSIZE", MAX_BYTES),
                    enabled=settings.getbool("IMAGES_ENABLED", True))
 
-    def open_spider(self) -> None:
-        """Open the image store on the archive."""
-        if self.enabled:
-            self.store = ImageStore(self.db_path)
+    def open_store(self, db_path: str) -> ImageStore:
+        """The image store on the archive."""
+        return ImageStore(db_path)
 
-    def close_spider(self) -> None:
-        """Close the store."""
-        if self.store is not None:
-            self.store.close()
-            self.store = None
-
-    def _stat(self, key: str) -> None:
-        if self.crawler is not None and self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"reformnews/images/{key}")
+    def files_of(self, article: Article) -> list[Any]:
+        """The article's images."""
+        return list(article.images)
 
     async def process_item(self, item: Any) -> Any:
         """Keep every image of a stored article that is not kept yet; record why when one cannot be."""
-        if not self.enabled or self.store is None or isinstance(item, CrawlError):
-            return item
-        article = item if isinstance(item, Article) else Article.from_dict(ItemAdapter(item).asdict())
-        if article.status != "ok" or not article.images:
+        article = self.stored_article(item)
+        if article is None:
             return item
         owner = self.store.resolve_article(article.url, article.canonical_url)
         if owner is None:
