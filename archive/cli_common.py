@@ -38,6 +38,18 @@ def db_option(default: str | None = DEFAULT_DB, envvar: str | None = "REFORMNEWS
     )
 
 
+def snapshot_option() -> Any:
+    """The shared ``--snapshot DIR`` option of the commands that fetch (offline web instead of the network)."""
+    return click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="Answer requests from this offline snapshot instead of the network.")
+
+
+def log_file_option() -> Any:
+    """The shared ``--log-file PATH`` option of the commands that run Scrapy."""
+    return click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), envvar="REFORMNEWS_LOG_FILE",
+                        help="Rotating crawl log. Default: logs/crawl.log beside the archive.")
+
+
 def load_sites() -> dict[str, Any]:
     """The site registry (scrapers/sites.toml, or REFORMNEWS_REGISTRY)."""
     import os

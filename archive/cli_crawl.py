@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from archive.cli_common import DEMO_DB, check_slugs, db_option, print_table
+from archive.cli_common import DEMO_DB, check_slugs, db_option, log_file_option, print_table, snapshot_option
 from archive.cli_browse import _serve
 
 
@@ -29,10 +29,8 @@ def print_summary(summary: Any) -> None:
 @click.option("--site", "sites", multiple=True, metavar="SLUG", help="Registry site to crawl (repeatable). Default: every active site.")
 @click.option("--url", help="Crawl the site at this URL instead of registry sites.")
 @click.option("--allow-private", is_flag=True, help="Allow loopback/private addresses (local test servers).")
-@click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Answer requests from this offline snapshot instead of the network.")
-@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), envvar="REFORMNEWS_LOG_FILE",
-              help="Rotating crawl log. Default: logs/crawl.log beside the archive.")
+@snapshot_option()
+@log_file_option()
 @db_option()
 def crawl(sites: tuple[str, ...], url: str | None, allow_private: bool, snapshot_dir: Path | None,
           log_file: Path | None, db_path: Path) -> None:
@@ -172,10 +170,8 @@ def demo(no_serve: bool, port: int, host: str, db_path: Path) -> None:
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N articles (oldest archived first).")
 @click.option("--retry-failed", is_flag=True,
               help="Instead: the articles with an image whose earlier attempt kept nothing (404, not an image...).")
-@click.option("--snapshot", "snapshot_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Answer requests from this offline snapshot instead of the network.")
-@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), envvar="REFORMNEWS_LOG_FILE",
-              help="Rotating crawl log. Default: logs/crawl.log beside the archive.")
+@snapshot_option()
+@log_file_option()
 @db_option()
 def images(sites: tuple[str, ...], limit: int | None, retry_failed: bool, snapshot_dir: Path | None,
            log_file: Path | None, db_path: Path) -> None:
