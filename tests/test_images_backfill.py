@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.cli import main
 from spiders.lock import CrawlLock
-from tests.test_images import registered_images
+from tests.test_images import image_rows_by_url, registered_images
 
 SUMMARY = re.compile(r"images run (?P<run>\d+): ok, (?P<articles>\d+) articles, (?P<kept>\d+) kept "
                      r"\((?P<files>\d+) new files\), (?P<refused>\d+) refused, (?P<already>\d+) already kept, "
@@ -90,10 +90,8 @@ def test_backfill_keeps_the_images_and_never_touches_the_text(first, without_ima
     db_path, pristine = without_images
     truth = registered_images(manifest)
     db = sqlite_utils.Database(db_path)
-    rows = list(db.query("select l.*, a.url as article_url from article_images l join articles a on a.id = l.article_id"))
-    by_url: dict[str, list[dict]] = {}
-    for row in rows:
-        by_url.setdefault(row["url"], []).append(row)
+    by_url = image_rows_by_url(db)
+    rows = [row for group in by_url.values() for row in group]
     assert set(by_url) == set(truth)
     good = {url: t for url, t in truth.items() if t["expect"] == "ok"}
     for url, t in good.items():
