@@ -7,8 +7,10 @@ import json
 from typing import Any
 
 from archive.clock import now_iso, to_vn_iso
+from archive.json_columns import json_list
 from archive.linked_files import LinkedFileStore
 from scrapers.documents import Document
+from scrapers.documents.model import LIST_FIELDS
 from scrapers.extract.text import fold, word_count
 
 # The Document fields stored as columns (fields["date"] becomes doc_date).
@@ -20,7 +22,6 @@ PUBLIC_COLUMNS = ("id", "url", "sha256", "name", "type", "size", "pages", "statu
                   "number", "place", "doc_date", "doc_type", "title", "signer", "signer_position",
                   "recipients", "structure", "text", "fetched_at")
 # Columns holding a JSON list (the outline: scrapers.documents.structure, offsets into `text`).
-JSON_COLUMNS = ("recipients", "structure")
 
 
 def sha256(data: bytes) -> str:
@@ -34,11 +35,10 @@ def document_row(document: Document, data: bytes | None) -> dict[str, Any]:
     row.update(
         sha256=sha256(data) if data else None, size=len(data) if data else document.size or None,
         pages=document.pages, text=document.text, word_count=word_count(document.text),
-        recipients=json.dumps(list(document.fields.get("recipients") or []), ensure_ascii=False),
-        structure=json.dumps(list(document.fields.get("structure") or []), ensure_ascii=False,
-                             separators=(",", ":")),
         status=document.status, reason=document.reason, extractor=document.extractor,
     )
+    row.update({name: json.dumps(list(document.fields.get(name) or []), ensure_ascii=False, separators=(",", ":"))
+                for name in LIST_FIELDS})
     if document.type:
         row["type"] = document.type
     return row
@@ -157,11 +157,7 @@ def documents_of(conn: Any, article: str) -> list[dict[str, Any]]:
 
 def json_lists(row: dict[str, Any]) -> dict[str, Any]:
     """The row with its JSON list columns (recipients, structure) decoded; [] when absent or broken."""
-    for column in JSON_COLUMNS:
+    for column in LIST_FIELDS:
         if column in row:
-            try:
-                value = json.loads(row.get(column) or "[]")
-            except ValueError:
-                value = []
-            row[column] = value if isinstance(value, list) else []
+            row[column] = json_list(row[column])
     return row

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from archive.export_query import ArticleFilter, FilterError
+from archive.json_columns import json_list
 
 FORMATS = ("jsonl", "json", "csv")
 _JSON_COLUMNS = ("breadcrumb", "images", "attachments")
@@ -69,9 +70,14 @@ def iter_articles(db_path: Path | str, *, since: str | None = None, site: str | 
         sql = ("select a.*, s.name as site_name from articles a left join sites s on s.slug = a.site"
                f"{where} order by a.published_at, a.id")
         for row in conn.execute(sql, params):
-            yield with_images(conn, with_documents(conn, record(dict(row))))
+            yield full_record(conn, dict(row))
     finally:
         conn.close()
+
+
+def full_record(conn: sqlite3.Connection, row: dict[str, Any]) -> dict[str, Any]:
+    """An articles row as an export record with its attachments' documents and images' copies."""
+    return with_images(conn, with_documents(conn, record(row)))
 
 
 def with_documents(conn: sqlite3.Connection, item: dict[str, Any]) -> dict[str, Any]:
@@ -115,11 +121,7 @@ def record(row: dict[str, Any]) -> dict[str, Any]:
     """An articles row as an export record: RECORD_FIELDS in order, JSON columns as lists, reform a boolean."""
     item = {name: row.get(name) for name in RECORD_FIELDS}
     for name in _JSON_COLUMNS:
-        try:
-            value = json.loads(row.get(name) or "[]")
-        except ValueError:
-            value = []
-        item[name] = value if isinstance(value, list) else []
+        item[name] = json_list(row.get(name))
     item["reform"] = bool(row.get("reform"))
     item["word_count"] = int(row.get("word_count") or 0)
     return item
@@ -243,7 +245,7 @@ def iter_stories(db_path: Path | str, *, since: str | None = None,
             row = conn.execute("select * from articles where id = ?", [canonical_id]).fetchone()
             if row is None:
                 continue
-            yield {**with_images(conn, record(dict(row))), "story_id": story_id, "copies": copies}
+            yield {**full_record(conn, dict(row)), "story_id": story_id, "copies": copies}
     finally:
         conn.close()
 

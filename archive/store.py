@@ -177,7 +177,9 @@ class Archive(StoriesMixin, RunsMixin, CrawlStateMixin):
         self._index_pending_once()
         with self.db.atomic():
             outcome = self._store_row(row, article.url, now)
-            if article.warc:  # in the same transaction: no moment where the row exists without its pointer
+            # In the same transaction: no moment where the row exists without its pointer. A duplicate
+            # (same text on another URL of the site) keeps the pointer of the page its text came from.
+            if article.warc and outcome != "duplicate":
                 self.set_article_warc(article.url, article.warc["file"], int(article.warc["offset"]),
                                       int(article.warc["length"]))
         return outcome

@@ -142,6 +142,11 @@ def test_pipeline_downloads_extracts_links_and_exports(tmp_path: Path, pdf_bytes
     assert "document" not in attached[image.url]
     assert records[second.url]["attachments"][0]["document"]["title"] == (
         "Công tác cải cách hành chính 6 tháng đầu năm 2022")
+    # one record per story carries its canonical copy's documents too
+    from archive.export import iter_stories
+
+    stories = {r["url"]: r for r in iter_stories(db)}
+    assert {a["url"]: a for a in stories[first.url]["attachments"]}[PDF_URL]["document"]["number"] == "123/BC-SKHCN"
 
 
 def test_attachment_requests_and_filenames() -> None:

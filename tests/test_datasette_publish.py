@@ -159,3 +159,30 @@ def test_serving_is_read_only_and_local_by_default(db_path: Path) -> None:
     assert datasette_command(db_path, "m.yml")[-4:-2] == ["-h", "127.0.0.1"]
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select count(*) from articles").fetchone()[0] == 33
+
+
+def test_every_plugin_loads_without_the_package(tmp_path):
+    # The README publishes the plugins by copying archive/datasette_*.py into a --plugins-dir of an
+    # image where reformnews is not installed: no plugin may import archive/ or scrapers/.
+    import subprocess
+    import sys
+
+    plugins = sorted((Path(__file__).resolve().parents[1] / "archive").glob("datasette_*.py"))
+    assert len(plugins) >= 8
+    script = """
+import importlib.abc, importlib.util, sys
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("archive", "scrapers", "spiders", "pipelines", "snapshot"):
+            raise ImportError(f"package module imported: {name}")
+        return None
+sys.meta_path.insert(0, Block())
+for path in sys.argv[1:]:
+    spec = importlib.util.spec_from_file_location("plugin_" + path.rsplit("/", 1)[-1][:-3], path)
+    module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script, *map(str, plugins)], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

@@ -11,7 +11,8 @@ import sqlite_utils
 
 from archive.attachments import AttachmentStore, documents_of
 from scrapers.documents import extract_document
-from scrapers.documents.structure import Part, heading_label, legal_structure, outline_headings, part_text
+from archive.datasette_attachments import heading_label, outline_headings
+from scrapers.documents.structure import Part, legal_structure, part_text
 from scrapers.items import Attachment
 from tests.test_attachments import article, stored_archive
 

@@ -75,3 +75,17 @@ def test_a_kill_right_after_storing_leaves_the_article_its_pointer(tmp_path):
         done = articles(db)
         assert sorted(done) == sorted(web.url.rstrip("/") + p for p in clean_paths())
         assert all(record_url(directory, r["warc_file"], r["warc_offset"]) == u for u, r in done.items())
+
+
+def test_a_duplicate_page_leaves_the_original_its_own_pointer(tmp_path):
+    from archive.store import Archive
+    from scrapers.items import Article
+
+    body = "Sở Khoa học và Công nghệ tổ chức hội nghị cải cách hành chính năm 2024.\nHội nghị đánh giá kết quả."
+    with Archive(tmp_path / "a.db") as store:
+        for url, warc in (("https://skhcn.binhdinh.gov.vn/tin/1", {"file": "f1.warc.gz", "offset": 10, "length": 5}),
+                          ("https://skhcn.binhdinh.gov.vn/tin/1-ban-in", {"file": "f2.warc.gz", "offset": 999, "length": 5})):
+            store.upsert_article(Article(url=url, site="binhdinh_skhcn", title="Hội nghị CCHC", body=body,
+                                         published_at="2024-03-01T08:00:00+07:00", warc=warc))
+        rows = list(store.db.query("select url, warc_file, warc_offset from articles"))
+    assert rows == [{"url": "https://skhcn.binhdinh.gov.vn/tin/1", "warc_file": "f1.warc.gz", "warc_offset": 10}]

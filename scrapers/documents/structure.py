@@ -244,35 +244,3 @@ def part_text(text: str, part: Part | dict[str, Any]) -> str:
     """The text of one part (its heading, body and children) from the document's text."""
     start, end = (part["start"], part["end"]) if isinstance(part, dict) else (part.start, part.end)
     return text[start:end].strip()
-
-
-_LABELS = {"phan": "Phần {}", "chuong": "Chương {}", "muc": "Mục {}", "dieu": "Điều {}", "roman": "{}",
-           "numbered": "{}", "khoan": "{}", "diem": "{})"}
-
-
-def heading_label(part: dict[str, Any]) -> str:
-    """How the document writes a part's heading: "Chương II. TÊN", "Điều 1. Phạm vi", "1. Mục đích", "a) ..."."""
-    kind, number, title = part.get("kind", ""), str(part.get("number", "")), part.get("title") or ""
-    label = _LABELS.get(kind, "{}").format(number)
-    if kind != "diem":
-        label += "."
-    return f"{label} {title}".strip()
-
-
-def outline_headings(structure: list[dict[str, Any]], *, limit: int = 80,
-                     skip: tuple[str, ...] = ("khoan", "diem")) -> list[dict[str, Any]]:
-    """The headings of a stored outline in reading order, each with its depth (clauses and points
-    left out by default: they are text, not headings); at most ``limit``."""
-    out: list[dict[str, Any]] = []
-
-    def walk(parts: list[dict[str, Any]], depth: int) -> None:
-        for part in parts:
-            if len(out) >= limit:
-                return
-            if not isinstance(part, dict) or part.get("kind") in skip:
-                continue
-            out.append({"depth": depth, "label": heading_label(part), "kind": part.get("kind")})
-            walk(part.get("children") or [], depth + 1)
-
-    walk(structure or [], 0)
-    return out

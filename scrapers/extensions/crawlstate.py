@@ -11,7 +11,6 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from archive.store import Archive
-from scrapers.items import CrawlError
 from scrapers.middlewares.sitestats import PREFIX
 
 
@@ -52,20 +51,10 @@ class CrawlStateExtension:
         self.archive = Archive(self.db_path)
 
     def item_scraped(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
-        """An article was archived (or an error recorded): it leaves the frontier.
-
-        An article built by the spider carries its WARC pointer, stored with its row; one that does
-        not (an item made some other way) gets the pointer of its response here.
-        """
-        if self.archive is None:
-            return
-        adapter = ItemAdapter(item)
-        url = adapter.get("url") or ""
-        if (not isinstance(item, CrawlError) and not adapter.get("warc") and isinstance(response, Response)
-                and response.meta.get("warc")):
-            warc = response.meta["warc"]
-            self.archive.set_article_warc(url, warc["file"], warc["offset"], warc["length"])
-        self.archive.frontier_done(frontier_url(response, url))
+        """An article was archived (or an error recorded): it leaves the frontier. (Its WARC pointer
+        came with the item and was stored with its row.)"""
+        if self.archive is not None:
+            self.archive.frontier_done(frontier_url(response, ItemAdapter(item).get("url") or ""))
 
     def item_dropped(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
         """A dropped article (duplicate, failed extraction) is settled too: it was fetched and judged."""
