@@ -163,6 +163,34 @@ def test_a_short_page_wrapped_in_a_form_keeps_its_article() -> None:
     assert "Tìm kiếm" not in article.body
 
 
+def test_a_page_in_a_form_with_an_indented_layout_table_keeps_its_article() -> None:
+    """The whole-page chrome pass never drops a form: a page laid out in a table of indented empty
+    cells inside its ASP.NET form has much more raw text than clean text."""
+    body = "".join(f"<p>{p}</p>" for p in PART_ONE)
+    cells = "".join("<tr>" + "<td>" + " " * 60 + "</td>" * 1 + "\n" + " " * 40 + "</tr>\n" for _ in range(12))
+    html = f"""<html><head><title>Hội nghị cải cách hành chính</title></head><body>
+<form method="post" action="./chi-tiet.aspx?id=12" id="form1"><input type="hidden" name="__VIEWSTATE" value="x" />
+<table class="layout">{cells}</table>
+<h1>Hội nghị cải cách hành chính</h1><span class="date">12/03/2025</span>
+<div class="content-detail">{body}</div></form></body></html>"""
+    article = extract_article(html, "https://skhcn.example.gov.vn/chi-tiet.aspx?id=12", family="generic")
+    assert article.status == "ok" and article.body.splitlines()[:len(PART_ONE)] == PART_ONE
+
+
+def test_a_summary_inside_a_related_box_is_no_lead() -> None:
+    """The lead is chosen after the page's chrome is gone: a teaser's summary in "tin khác" is not it."""
+    body = "".join(f"<p>{p}</p>" for p in PART_ONE)
+    html = f"""<html><head><title>Hội nghị cải cách hành chính</title></head><body>
+<h1>Hội nghị cải cách hành chính</h1><span class="date">12/03/2025</span>
+<div class="content-detail">{body}</div>
+<div class="tin-khac"><h3>Tin khác</h3><a href="/tin/9">Tin cũ</a>
+<div class="sapo">Tóm tắt của một bài tin cũ về chuyển đổi số tại các xã trong tỉnh.</div></div>
+</body></html>"""
+    article = extract_article(html, "https://skhcn.example.gov.vn/tin/12", family="generic")
+    assert article.body.splitlines()[:len(PART_ONE)] == PART_ONE
+    assert "Tóm tắt của một bài tin cũ" not in article.body
+
+
 # Lines made of chrome words, prose words and numbers: the quick word test must agree with the
 # full phrase test (it only saves the regex work on lines that hold a plain word).
 _WORDS = sorted(vocabulary().words)

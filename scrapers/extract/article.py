@@ -117,17 +117,15 @@ def _strip_chrome(scope: lxml_html.HtmlElement, profile: Profile) -> None:
     budget.check()
     found = find_any(scope, chrome_selectors() + profile.chrome)
     forget()  # the document's selector index no longer holds once blocks are dropped
-    scope_size: int | None = None
+    whole_page = scope.tag == "body"
     for el in found:
         if el is scope or el.getparent() is None:
             continue
-        if el.tag == "form":
-            size = len(text_of(el))
-            if scope_size is None:
-                scope_size = len(scope.text_content())
-            # A form holding much text, or most of the scope, wraps the page (ASP.NET): not chrome.
-            if size > 2000 or size >= scope_size / 2:
-                continue
+        # A form may wrap the article or the whole page (ASP.NET): on the whole page a form is never
+        # dropped (its inputs and buttons are chrome of their own); inside the article's container,
+        # only a form without much text is.
+        if el.tag == "form" and (whole_page or len(text_of(el)) > 2000):
+            continue
         el.drop_tree()
 
 
@@ -192,10 +190,8 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
     budget.check()
     method = profile.name if container is not None else "generic"
     main_lines: list[str] = []
-    lead: list[lxml_html.HtmlElement] | None = None
     page_stripped = container is None
     if page_stripped:
-        lead = select(doc, GENERIC.lead)
         # Chrome out of the whole page before trafilatura copies and reads it: less to copy, prune
         # and search, and nothing the vocabulary names can be taken for the article.
         _strip_chrome(doc.find("body"), profile)
@@ -205,9 +201,8 @@ def _extract(html: bytes | str, url: str, family: str | None, headers: Mapping[s
         budget.check()
     attachments = _attachments(doc, container, profile, url)
     if container is not None:
-        if lead is None:
-            lead = select(doc, profile.lead)
-        lead = [el for el in lead if el.getroottree().getroot() is doc]  # not dropped as chrome
+        # After the page's chrome is gone: a summary inside a dropped box is no lead.
+        lead = select(doc, GENERIC.lead if page_stripped else profile.lead)
         if not page_stripped:
             _strip_chrome(container, profile)
         blocks = walk(container)
