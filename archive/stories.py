@@ -163,7 +163,7 @@ class StoriesMixin:
     @staticmethod
     def _sketches(rows: list[dict[str, Any]], sketches: list[neardup.Sketch] | None) -> list[neardup.Sketch]:
         """The rows' sketches (computed when not given), each with its body hash."""
-        sketches = sketches if sketches is not None else [neardup.sketch(r["body"]) for r in rows]
+        sketches = sketches if sketches is not None else neardup.sketch_many(r["body"] for r in rows)
         for row, sk in zip(rows, sketches):
             if not sk.hashed:
                 sk.hashed = body_hash(row["body"])
@@ -358,9 +358,10 @@ class StoriesMixin:
              len({m["site"] for m in members}), now_iso(), story_id],
         )
 
-    def index_pending(self, batch: int = 500) -> int:
+    def index_pending(self, batch: int = 2000) -> int:
         """Match articles archived before stories existed (oldest first), a batch per
-        transaction (:meth:`place_batch`); return how many."""
+        transaction (:meth:`place_batch`; a batch this large looks its band keys up through the
+        Bloom filter, :data:`FILTER_MIN_KEYS`); return how many."""
         rows = list(self.db.query(
             "select rowid, id, title, body, published_at, story_id from articles where near_indexed = 0 "
             "order by published_at is null, published_at, rowid"

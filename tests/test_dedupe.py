@@ -450,3 +450,22 @@ def test_a_later_copy_that_bridges_two_stories_makes_them_one(tmp_path, how):
                                "article_id": store.get_article(whole.url)["id"]}]
         else:  # stories made and merged within one batch were never stored: nothing to record
             assert merges == []
+
+
+@pytest.mark.parametrize("body, keys_digest, body_hash, shingles", [
+    ("\n".join(STORY), "75ab8cc1fd000c53", "53928edb1061840e", 211),
+    ("\n".join(TEMPLATE_QT) + "\nKH&CN 14/7/2022 Tôi yêu\u200bViệt Nam", "e01c14f699538913", "d665c42e38688644", 166),
+])
+def test_band_keys_are_the_ones_already_stored(body, keys_digest, body_hash, shingles):
+    # Archives hold these band keys (minhash_bands) and body hashes: any change to tokenising,
+    # shingling, MinHash or banding without a new neardup.SCHEME would make every stored article
+    # unmatchable. The figures were computed with the scheme's first implementation (before the
+    # numpy rewrite of sketching), not with the code under test.
+    import hashlib
+
+    from archive import neardup
+
+    sketch = neardup.sketch(body)
+    assert len(sketch.keys) == 32 and len(sketch.shingles) == shingles
+    assert hashlib.sha256(json.dumps(sketch.keys).encode()).hexdigest()[:16] == keys_digest
+    assert sketch.hashed == body_hash
