@@ -16,8 +16,6 @@ from typing import Any
 from archive.clock import now_iso, to_vn_iso
 from archive.linked_files import LinkedFileStore
 
-# article_images.status: "ok" (a copy is kept), else why not.
-FAILURE_STATUSES = ("http_error", "not_image", "broken", "too_large", "failed", "skipped")
 # What the article page and the export read of an article's images.
 IMAGES_OF_SQL = """select l.position, l.url, l.sha256, l.status, l.reason, l.http_status, i.mime, i.width, i.height,
   i.bytes from article_images l left join images i on i.sha256 = l.sha256
@@ -40,9 +38,9 @@ class ImageStore(LinkedFileStore):
 
     def kept_for_url(self, url: str) -> str | None:
         """The sha256 of the file already kept from ``url`` (by any article), if any."""
+        # Every kept file is linked from the article it was fetched for (keep, then link): the indexed
+        # article_images.url answers; images.first_url has no index and sits after the bytes.
         row = self._one("select sha256 from article_images where url = ? and sha256 is not null limit 1", [url])
-        if row is None:
-            row = self._one("select sha256 from images where first_url = ? limit 1", [url])
         return row["sha256"] if row else None
 
     def recorded(self, article: str, position: int) -> dict[str, Any] | None:
@@ -76,10 +74,6 @@ class ImageStore(LinkedFileStore):
     def trim(self, article: str, count: int) -> None:
         """Forget the rows of positions the article no longer has (its page now shows ``count`` images)."""
         self.db.execute("delete from article_images where article_id = ? and position >= ?", [article, count])
-
-    def for_article(self, article: str) -> list[dict[str, Any]]:
-        """The article's image rows in page order, with the kept file's mime type and size."""
-        return images_of(self.db.conn, article)
 
     def backfill_articles(self, *, sites: list[str] | None = None, limit: int | None = None,
                           retry_failed: bool = False) -> list[dict[str, Any]]:
