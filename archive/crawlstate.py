@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ class CrawlStateMixin:
     """Methods of :class:`archive.store.Archive` that make crawls incremental and resumable."""
 
     db: "Database"
+    _one: Callable[[str, list[Any]], dict[str, Any] | None]  # Archive's single-row query
 
     # --- frontier: article URLs discovered but not yet archived ---------------------------
     def frontier_add(self, rows: Iterable[dict[str, Any]], run_id: int | None = None) -> int:
@@ -112,8 +113,7 @@ class CrawlStateMixin:
     # --- robots.txt kept across runs ------------------------------------------------------
     def robots_cached(self, url: str) -> dict[str, Any] | None:
         """The kept robots.txt at ``url`` (http_status, body, etag, last_modified, fetched_at, checked_at), or None."""
-        rows = list(self.db.query("select * from robots_cache where url = ?", [url]))
-        return rows[0] if rows else None
+        return self._one("select * from robots_cache where url = ?", [url])
 
     def save_robots(self, url: str, *, http_status: int, body: bytes, etag: str = "", last_modified: str = "") -> None:
         """Keep a robots.txt answer (a 200's rules, or a 4xx: no rules) as checked now."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 from urllib.parse import urlsplit
 
 REGISTRY_PATH = Path(__file__).with_name("sites.toml")
@@ -47,24 +47,29 @@ class Listing:
 class SiteOptions:
     """Per-site overrides of crawl settings (``options = { ... }`` in the registry); None means the global setting.
 
-    Each option is the site's own value of the setting it is named after.
+    Each option is the site's own value of the setting it is named after. Its type (``int`` or ``float``;
+    a whole number is accepted for a float option) is the field's, its allowed range the field's
+    ``metadata["range"]`` (lowest, highest): :func:`parse_options` checks both.
     """
 
-    download_delay: float | None = None  # DOWNLOAD_DELAY: seconds between requests to the site's hosts (a floor)
-    concurrency: int | None = None  # CONCURRENT_REQUESTS_PER_DOMAIN: requests at a time to each of its hosts
-    download_timeout: float | None = None  # DOWNLOAD_TIMEOUT: seconds to wait for one of its pages
-    listing_max_pages: int | None = None  # LISTING_MAX_PAGES: pages walked per listing
-    revisit_after_days: float | None = None  # REVISIT_AFTER_DAYS: age at which its articles are re-checked
+    # DOWNLOAD_DELAY: seconds between requests to the site's hosts (a floor)
+    download_delay: float | None = field(default=None, metadata={"range": (0.1, 60.0)})
+    # CONCURRENT_REQUESTS_PER_DOMAIN: requests at a time to each of its hosts
+    # (the archive promises at most 2 requests at a time per site)
+    concurrency: int | None = field(default=None, metadata={"range": (1, 2)})
+    # DOWNLOAD_TIMEOUT: seconds to wait for one of its pages
+    download_timeout: float | None = field(default=None, metadata={"range": (1.0, 300.0)})
+    # LISTING_MAX_PAGES: pages walked per listing
+    listing_max_pages: int | None = field(default=None, metadata={"range": (1, 1000)})
+    # REVISIT_AFTER_DAYS: age at which its articles are re-checked
+    revisit_after_days: float | None = field(default=None, metadata={"range": (1.0, 3650.0)})
 
 
-# name -> (type, lowest, highest); a whole number is accepted for a float option.
-OPTION_RULES: dict[str, tuple[type, float, float]] = {
-    "download_delay": (float, 0.1, 60.0),
-    "concurrency": (int, 1, 2),  # the archive promises at most 2 requests at a time per site
-    "download_timeout": (float, 1.0, 300.0),
-    "listing_max_pages": (int, 1, 1000),
-    "revisit_after_days": (float, 1.0, 3650.0),
-}
+def option_rules() -> dict[str, tuple[type, float, float]]:
+    """name -> (type, lowest, highest) of every :class:`SiteOptions` field, in declaration order."""
+    hints = get_type_hints(SiteOptions)
+    return {f.name: (next(t for t in get_args(hints[f.name]) if t is not type(None)), *f.metadata["range"])
+            for f in fields(SiteOptions)}
 
 
 @dataclass(frozen=True)
@@ -126,12 +131,13 @@ def parse_options(slug: str, raw: object) -> SiteOptions:
     """The ``options`` table of a site, raising :class:`RegistryError` for an unknown name, type or range."""
     if not isinstance(raw, dict):
         raise RegistryError(f"site {slug!r}: options must be a table, e.g. options = {{ download_delay = 3.0 }}")
+    rules = option_rules()
     values: dict[str, float | int] = {}
     for name, value in raw.items():
-        if name not in OPTION_RULES:
-            known = ", ".join(OPTION_RULES)
+        if name not in rules:
+            known = ", ".join(rules)
             raise RegistryError(f"site {slug!r}: unknown option {name!r} (known: {known})")
-        kind, lowest, highest = OPTION_RULES[name]
+        kind, lowest, highest = rules[name]
         wanted = "a whole number" if kind is int else "a number"
         is_number = isinstance(value, int if kind is int else (int, float)) and not isinstance(value, bool)
         if not is_number:

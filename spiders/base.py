@@ -15,6 +15,7 @@ from w3lib.url import safe_url_string
 
 from archive.store import Archive
 from scrapers.extract import extract_article, looks_like_article
+from scrapers.http import conditional, header, response_headers
 from scrapers.items import Article, CrawlError
 from spiders.traps import TrapLog
 
@@ -72,11 +73,6 @@ def describe_failure(failure: Any) -> tuple[str, str, int | None]:
     return "fetch", f"{failure.type.__name__}: {failure.getErrorMessage()}", None
 
 
-def response_headers(response: Response) -> dict[str, str]:
-    """The response headers as a plain dict (first value of each)."""
-    return {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
-
-
 def article_from_page(body: bytes, url: str, headers: dict[str, str], *, site: str, family: str | None,
                       found_on: str, category: str = "", reform: bool = False,
                       http_status: int | None = 200) -> Article:
@@ -89,17 +85,6 @@ def article_from_page(body: bytes, url: str, headers: dict[str, str], *, site: s
     if category and not article.category:
         article.category = category
     return article
-
-
-def conditional(request: scrapy.Request, etag: str, last_modified: str) -> scrapy.Request:
-    """Make ``request`` conditional on stored validators (a 304 then reaches the callback)."""
-    if etag:
-        request.headers["If-None-Match"] = etag
-    if last_modified:
-        request.headers["If-Modified-Since"] = last_modified
-    if etag or last_modified:
-        request.meta["handle_httpstatus_list"] = [304]
-    return request
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -165,10 +150,10 @@ class ArchiveSpider(scrapy.Spider):
                 self.state.frontier_done([response.meta.get("frontier_url", ""), response.url])
             return
         if self.state is not None:
-            headers = response_headers(response)
-            if headers.get("ETag") or headers.get("Last-Modified"):
-                self.state.save_fetch(response.url, site=site, kind="article", etag=headers.get("ETag", ""),
-                                      last_modified=headers.get("Last-Modified", ""), http_status=response.status)
+            etag, last_modified = header(response, "ETag"), header(response, "Last-Modified")
+            if etag or last_modified:
+                self.state.save_fetch(response.url, site=site, kind="article", etag=etag,
+                                      last_modified=last_modified, http_status=response.status)
         yield self.build_article(response, site=site, family=family, found_on=found_on,
                                  category=category, reform=reform)
 

@@ -19,7 +19,7 @@ from scrapy.http import Response, TextResponse
 
 from scrapers.extract import looks_like_article
 from spiders.base import ArchiveSpider, feed_links, page_links, sitemap_links
-from spiders.traps import MIN_TRAP_CHAIN, shape, trap_kind
+from spiders.traps import MIN_TRAP_CHAIN, is_trap, shape, trap_kind
 
 # Paths that are never articles nor lead to them (files, accounts, search, print views).
 _NEVER = re.compile(
@@ -27,11 +27,6 @@ _NEVER = re.compile(
     r"|/(dang-nhap|login|dangnhap|tim-kiem|search|timkiem|savefile|print|in-bai)(/|$|\?)"
     r"|[?&](print|tmpl=component|lang=en)"
 )
-
-
-def is_trap(url: str) -> bool:
-    """True for URLs that lead into endless calendars, pagination or parameter mazes."""
-    return bool(trap_kind(url))
 
 
 class GenericSpider(ArchiveSpider):

@@ -25,9 +25,10 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
+from scrapers.http import conditional, header
 from scrapers.registry import Listing, RegistryError, Site, download_slots, load_registry
 from scrapers.urls import canonical_url, is_print_url
-from spiders.base import ArchiveSpider, conditional, feed_links, response_headers, sitemap_links
+from spiders.base import ArchiveSpider, feed_links, sitemap_links
 from spiders.families import Navigation, navigation_for
 from spiders.families.base import Navigation as _GenericNavigation
 from spiders.families.base import PostBack, postback_state_url
@@ -37,6 +38,8 @@ LISTING_PRIORITY = 10  # is recorded under the reform one
 FRONTIER_PRIORITY = 30  # what the last run discovered but did not fetch comes first
 # The form an ASP.NET postback submits: the one holding the page state.
 POSTBACK_FORM = '//form[.//input[@name="__VIEWSTATE" or @name="__EVENTTARGET"]]'
+# The requests SiteSpider builds for a site's pages (images and attachments of its articles are not among them).
+SITE_PAGE_KINDS = frozenset({"article", "listing", "feed", "sitemap"})
 
 
 def listing_key(url: str) -> str:
@@ -65,6 +68,31 @@ def apply_download_slots(settings: BaseSettings, sites: list[Site]) -> None:
         given = settings.getdict("DOWNLOAD_SLOTS")
         priority = max(settings.getpriority("DOWNLOAD_SLOTS") or 0, SETTINGS_PRIORITIES["spider"])
         settings.set("DOWNLOAD_SLOTS", {**slots, **given}, priority=priority)
+
+
+class SiteOptionsMiddleware:
+    """Downloader middleware of the site spider: a site's per-request options (``download_timeout``) on its pages.
+
+    It runs before Scrapy's DownloadTimeoutMiddleware (350), whose DOWNLOAD_TIMEOUT is then only the default.
+    """
+
+    priority = 340
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteOptionsMiddleware:
+        """Built by Scrapy."""
+        return cls(crawler)
+
+    def process_request(self, request: scrapy.Request) -> None:
+        """Give a request for one of a registry site's pages the site's ``download_timeout``."""
+        if request.meta.get("kind") not in SITE_PAGE_KINDS:
+            return
+        site = getattr(self.crawler.spider, "sites", {}).get(request.meta.get("site"))
+        if site is not None and site.options.download_timeout is not None:
+            request.meta["download_timeout"] = site.options.download_timeout
 
 
 class SiteSpider(ArchiveSpider):
@@ -97,14 +125,18 @@ class SiteSpider(ArchiveSpider):
         return spider
 
     def apply_site_options(self, settings: BaseSettings) -> None:
-        """Before the settings freeze: DOWNLOAD_SLOTS from the sites' ``download_delay`` and ``concurrency``
-        (unless REGISTRY_DOWNLOAD_SLOTS is off), and a DEPTH_LIMIT deep enough for every ``listing_max_pages``.
+        """Before the settings freeze: the :class:`SiteOptionsMiddleware` (each site's ``download_timeout``),
+        DOWNLOAD_SLOTS from the sites' ``download_delay`` and ``concurrency`` (unless REGISTRY_DOWNLOAD_SLOTS
+        is off), and a DEPTH_LIMIT deep enough for every ``listing_max_pages``.
 
         Slots given in the settings themselves win over the registry's. A registry that does not load
         is left to :meth:`start` to report; settings already frozen (a spider made for a test) are left as they are.
         """
         if settings.frozen:
             return
+        # Here, not in update_settings: `scrapy crawl` applies its own settings again after that.
+        settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", SiteOptionsMiddleware,
+                                                SiteOptionsMiddleware.priority)
         try:
             sites = list(load_registry(self.registry_path or settings.get("SITE_REGISTRY") or None).values())
         except RegistryError:
@@ -121,12 +153,6 @@ class SiteSpider(ArchiveSpider):
     def revisit_after_days(self, site: Site) -> float:
         """Age at which the site's articles are re-checked: its option, else REVISIT_AFTER_DAYS."""
         return site.options.revisit_after_days or self.settings.getfloat("REVISIT_AFTER_DAYS", 30.0)
-
-    def with_site_options(self, request: scrapy.Request, site: Site) -> scrapy.Request:
-        """Add the site's per-request options (``download_timeout``) to one of its requests."""
-        if site.options.download_timeout is not None:
-            request.meta["download_timeout"] = site.options.download_timeout
-        return request
 
     def selected_sites(self) -> list[Site]:
         """The sites named by ``-a site=`` (comma-separated), else every active site (of the snapshot, offline)."""
@@ -202,14 +228,7 @@ class SiteSpider(ArchiveSpider):
                                  meta={"site": site.slug, "kind": kind})
         if self.state is not None:
             conditional(request, *self.state.validators(url))
-        return self.with_site_options(request, site)
-
-    def article_request(self, url: str, *, site: str, family: str | None, found_on: str, category: str = "",
-                        reform: bool = False, priority: int = 0, revisit: bool = False) -> scrapy.Request:
-        """A request for an article page of a registry site, with the site's options."""
-        request = super().article_request(url, site=site, family=family, found_on=found_on, category=category,
-                                          reform=reform, priority=priority, revisit=revisit)
-        return self.with_site_options(request, self.sites[site]) if site in self.sites else request
+        return request
 
     def listing_request(self, url: str, site: Site, listing: Listing, key: str, page: int) -> scrapy.Request:
         """A request for one page of a listing (conditional when its last walk finished)."""
@@ -222,7 +241,7 @@ class SiteSpider(ArchiveSpider):
         )
         if self.state is not None:
             conditional(request, *self.state.validators(url))
-        return self.with_site_options(request, site)
+        return request
 
     def postback_request(self, response: Response, postback: PostBack, site: Site, listing: Listing, key: str,
                          page: int) -> scrapy.Request | None:
@@ -246,15 +265,14 @@ class SiteSpider(ArchiveSpider):
             meta={"site": site.slug, "kind": "listing", "postback_page": postback.page},
         )
         request.meta["state_url"] = postback_state_url(request.url, postback.page)
-        return self.with_site_options(request, site)
+        return request
 
     def remember(self, response: Response, site: str, kind: str, key: str = "") -> None:
         """Store the validators of a fetched listing, feed or sitemap (a postback page under its state key)."""
         if self.state is not None and response.status == 200:
-            headers = response_headers(response)
-            self.state.save_fetch(response.meta.get("state_url") or response.url, site=site, kind=kind, etag=headers.get("ETag", ""),
-                                  last_modified=headers.get("Last-Modified", ""), http_status=response.status,
-                                  listing_key=key)
+            self.state.save_fetch(response.meta.get("state_url") or response.url, site=site, kind=kind,
+                                  etag=header(response, "ETag"), last_modified=header(response, "Last-Modified"),
+                                  http_status=response.status, listing_key=key)
 
     def discover(self, urls: list[str], *, site: str, found_on: str, category: str = "", reform: bool = False,
                  priority: int = 0) -> list[scrapy.Request]:

@@ -19,8 +19,12 @@ from scrapers.items import CrawlError
 CALENDAR = re.compile(r"(?i)(lich|calendar|ngay=|date=|month=|thang=|year=|nam=)\D{0,3}\d")
 # A date in a path or query: /2024-01-07, /2024/01/07, 07-01-2024.
 DATE = re.compile(r"(?<!\d)(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?!\d)")
-PAGE_PARAM = re.compile(r"(?i)^(page|trang|p|cur|start|limitstart|pageindex|paged|offset)$")
-PAGE_TAIL = re.compile(r"(?i)/(page|trang)[-/]?\d+/?$")
+# Query parameters and path tails that only turn the page of a listing (the families' navigation uses
+# them too: one definition for both). PAGE_TAIL's group 1 is the page number.
+PAGE_PARAM = re.compile(
+    r"(?i)^(page|trang|p|cur|start|limitstart|pageindex|pagesize|limit|delta|paged|offset)$"
+)
+PAGE_TAIL = re.compile(r"(?i)/(?:page|trang)[-/]?(\d+)/?$")
 MAX_QUERY_PARAMS = 4
 MAX_PATH_SEGMENTS = 8
 MAX_PAGE_NUMBER = 200
@@ -49,6 +53,11 @@ def trap_kind(url: str) -> str:
         if value.isdigit() and len(value) <= 4 and int(value) > MAX_PAGE_NUMBER:
             return "pagination" if PAGE_PARAM.match(key) else "parameter maze"
     return ""
+
+
+def is_trap(url: str) -> bool:
+    """True for URLs that lead into endless calendars, pagination or parameter mazes."""
+    return bool(trap_kind(url))
 
 
 def chain_kind(url: str) -> str:

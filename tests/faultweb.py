@@ -20,9 +20,11 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from snapshot.markup import encode_cp1258 as cp1258
+from spiders.lock import CrawlLock, CrawlLocked
 
 SITE = "SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH THỬ NGHIỆM"
 UNITS = ["Sở Nội vụ", "Sở Tư pháp", "Sở Khoa học và Công nghệ", "Ủy ban nhân dân huyện Đông Sơn",
@@ -480,6 +482,21 @@ def crawl_in_child(db: str, url: str, log: str, settings: dict[str, str], **pope
     if done.returncode != 0:
         raise RuntimeError(f"crawl wrapper failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def wait_lock_free(db: Path, timeout: float = 10) -> None:
+    """Return once no process holds the archive's crawl lock (a SIGKILLed process group releases it
+    only once its last process, the scrapy grandchild, has exited, a moment after the signal);
+    raise TimeoutError when it is still held after ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            CrawlLock(db).acquire().release()
+            return
+        except CrawlLocked:
+            if time.monotonic() >= end:
+                raise TimeoutError(f"the crawl lock of {db} is still held after {timeout:g} s") from None
+            time.sleep(0.05)
 
 
 def our_errors(log_text: str) -> list[str]:

@@ -17,10 +17,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
 
-from spiders.lock import CrawlLock, CrawlLocked
-from tests.faultweb import CHILD, FaultWeb, clean_paths, crawl_settings
+from tests.faultweb import CHILD, FaultWeb, clean_paths, crawl_settings, wait_lock_free
 
 KILLS = 10
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,13 +40,7 @@ def kill(child: subprocess.Popen, db: Path) -> None:
     except ProcessLookupError:
         pass
     child.communicate()
-    end = time.monotonic() + 10
-    while time.monotonic() < end:
-        try:
-            CrawlLock(db).acquire().release()
-            return
-        except CrawlLocked:
-            time.sleep(0.05)
+    wait_lock_free(db, timeout=10)
 
 
 def warc_problems(db: Path) -> list[str]:

@@ -74,6 +74,9 @@ def test_unchanged_listings_answer_304_and_nothing_is_fetched(crawls):
     statuses = Counter(r["http_status"] for r in sqlite_utils.Database(db).query(
         "select http_status from fetch_state where kind = 'listing'"))
     assert statuses and third.counts["new"] == 0
+    # the snapshot sends an ETag with every page: it is kept (Scrapy spells the header "Etag")
+    etags = [r["etag"] for r in sqlite_utils.Database(db).query("select etag from fetch_state where kind = 'listing'")]
+    assert etags and all(e.startswith('"') for e in etags)
     per_site = sqlite_utils.Database(db).query(
         "select sum(not_modified) as n from crawl_run_sites where run_id = ?", [third.run_id])
     assert next(per_site)["n"] >= sum(len(load_registry()[s].listings) for s in SITES)

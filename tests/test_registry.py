@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 
 from archive.cli import main
 from scrapers.registry import KNOWN_FAMILIES, check_registry, load_registry
+from tests.registry_helpers import sites_check
 
 GOOD = '''
 [binhdinh_skhcn]
@@ -25,13 +24,6 @@ base_url = "{base}"
 family = "{family}"
 article_pattern = '{pattern}'
 '''
-
-
-def check(tmp_path: Path, text: str) -> tuple[int, str]:
-    path = tmp_path / "sites.toml"
-    path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["sites", "check", str(path)])
-    return result.exit_code, result.output
 
 
 def second(**values: str) -> str:
@@ -54,7 +46,7 @@ def test_the_registry_is_valid_and_holds_the_real_sites(manifest, snapshot_slugs
 
 
 def test_a_good_file_passes(tmp_path):
-    assert check(tmp_path, GOOD + second()) == (0, "registry ok: 2 sites (2 active)\n")
+    assert sites_check(tmp_path, GOOD + second()) == (0, "registry ok: 2 sites (2 active)\n")
 
 
 @pytest.mark.parametrize("text, message", [
@@ -70,6 +62,6 @@ def test_a_good_file_passes(tmp_path):
     (GOOD + "[broken\n", "not valid TOML"),
 ])
 def test_sites_check_names_each_kind_of_error(tmp_path, text, message):
-    code, output = check(tmp_path, text)
+    code, output = sites_check(tmp_path, text)
     assert code == 1
     assert message in output, output

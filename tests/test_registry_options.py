@@ -16,11 +16,8 @@ from unittest.mock import Mock
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner
 
-from archive.cli import main
 from scrapers.registry import (
-    OPTION_RULES,
     REGISTRY_PATH,
     RegistryError,
     SiteOptions,
@@ -29,6 +26,7 @@ from scrapers.registry import (
     parse_site,
 )
 from spiders.run import run_crawl
+from tests.registry_helpers import sites_check
 
 ENTRY = '''
 [quangtri_sokhcn]
@@ -46,18 +44,7 @@ def entry(**fields: object) -> dict:
             **fields}
 
 
-def sites_check(tmp_path: Path, text: str) -> tuple[int, str]:
-    path = tmp_path / "sites.toml"
-    path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["sites", "check", str(path)])
-    return result.exit_code, result.output
-
-
 # --- validation --------------------------------------------------------------------------------
-
-def test_the_option_rules_cover_every_option():
-    assert set(OPTION_RULES) == set(SiteOptions.__dataclass_fields__)
-
 
 def test_options_are_optional_and_parsed_with_their_types():
     assert parse_site("quangtri_sokhcn", entry()).options == SiteOptions()
@@ -185,7 +172,9 @@ def test_autothrottle_never_takes_a_slot_below_its_registry_delay(tmp_path):
     registry.write_text(ENTRY + "options = { download_delay = 4.0 }\n", encoding="utf-8")
     crawler = crawler_for("scrapers.settings.base", SITE_REGISTRY=str(registry))
     spider = SiteSpider.from_crawler(crawler)
-    throttle, floor = AutoThrottle.from_crawler(crawler), SlotDelayFloor.from_crawler(crawler)  # base.py's order
+    # base.py's order; both kept referenced, as Scrapy's signals hold their handlers weakly
+    throttle_and_floor = [AutoThrottle.from_crawler(crawler), SlotDelayFloor.from_crawler(crawler)]
+    floor = throttle_and_floor[1]
     assert floor.floors["sokhcn.quangtri.gov.vn"] == 4.0
     crawler.engine = Mock()
     crawler.engine.downloader.slots = {"sokhcn.quangtri.gov.vn": Slot(1, 4.0, 0.0), "other.gov.vn": Slot(1, 4.0, 0.0)}
@@ -198,28 +187,40 @@ def test_autothrottle_never_takes_a_slot_below_its_registry_delay(tmp_path):
     slots = crawler.engine.downloader.slots
     assert slots["other.gov.vn"].delay < 4.0  # a fast answer: AutoThrottle speeds a slot up
     assert slots["sokhcn.quangtri.gov.vn"].delay == 4.0  # but not below the registry's delay
-    assert throttle is not None
 
 
 def test_requests_carry_the_site_download_timeout(tmp_path):
-    from spiders.site import SiteSpider
+    from scrapy import Request
+
+    from spiders.site import SiteOptionsMiddleware, SiteSpider
 
     registry = tmp_path / "sites.toml"
     registry.write_text(ENTRY + "options = { download_timeout = 90 }\n" + ENTRY.replace("quangtri", "quangtri2")
                         .replace("https://sokhcn.quangtri.gov.vn", "https://sokhcn2.quangtri.gov.vn"),
                         encoding="utf-8")
-    spider = SiteSpider.from_crawler(crawler_for("scrapers.settings.base", SITE_REGISTRY=str(registry)))
+    crawler = crawler_for("scrapers.settings.base", SITE_REGISTRY=str(registry))
+    spider = crawler.spider = SiteSpider.from_crawler(crawler)
+    assert crawler.settings.getdict("DOWNLOADER_MIDDLEWARES")[SiteOptionsMiddleware] == 340
+    middleware = SiteOptionsMiddleware.from_crawler(crawler)
     spider.sites = {s.slug: s for s in spider.selected_sites()}
     slow, other = spider.sites["quangtri_sokhcn"], spider.sites["quangtri2_sokhcn"]
     listing = slow.listings[0]
-    assert spider.listing_request(listing.url, slow, listing, "k", 1).meta["download_timeout"] == 90.0
-    assert spider.state_request("https://sokhcn.quangtri.gov.vn/rss", slow, "feed", spider.parse_feed) \
-        .meta["download_timeout"] == 90.0
+
+    def downloaded(request):
+        middleware.process_request(request)
+        return request.meta
+
+    assert downloaded(spider.listing_request(listing.url, slow, listing, "k", 1))["download_timeout"] == 90.0
+    assert downloaded(spider.state_request("https://sokhcn.quangtri.gov.vn/rss", slow, "feed", spider.parse_feed)) \
+        ["download_timeout"] == 90.0
     article = spider.article_request("https://sokhcn.quangtri.gov.vn/view-article/1", site=slow.slug,
                                      family="liferay", found_on="k")
-    assert article.meta["download_timeout"] == 90.0
-    assert "download_timeout" not in spider.article_request("https://sokhcn2.quangtri.gov.vn/view-article/1",
-                                                            site=other.slug, family="liferay", found_on="k").meta
+    assert downloaded(article)["download_timeout"] == 90.0
+    assert "download_timeout" not in downloaded(spider.article_request(
+        "https://sokhcn2.quangtri.gov.vn/view-article/1", site=other.slug, family="liferay", found_on="k"))
+    # An article's images and attachments are not the site's pages: they keep DOWNLOAD_TIMEOUT, as before.
+    image = Request("https://sokhcn.quangtri.gov.vn/anh.jpg", meta={"site": slow.slug, "kind": "image"})
+    assert "download_timeout" not in downloaded(image)
 
 
 # --- a live crawl of a local server ------------------------------------------------------------

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from spiders.lock import EXIT_LOCKED, CrawlLock, CrawlLocked
 from spiders.run import run_crawl
+from tests.faultweb import wait_lock_free
 
 SITES = ["binhdinh_skhcn", "quangtri_sokhcn"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,16 +53,6 @@ def wait_for(predicate, timeout: float = 60.0) -> None:
     raise AssertionError("timed out")
 
 
-def lock_is_free(db: Path) -> bool:
-    """Whether no process holds the archive's crawl lock (a SIGKILLed process group releases it
-    only once its last process has exited, a moment after the signal)."""
-    try:
-        CrawlLock(db).acquire().release()
-    except CrawlLocked:
-        return False
-    return True
-
-
 def test_a_second_run_is_refused_while_one_holds_the_archive(tmp_path, snapshot_dir):
     db = tmp_path / "archive.db"
     with CrawlLock(db):
@@ -86,7 +77,7 @@ def test_a_crawl_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path
     finally:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
-    wait_for(lambda: lock_is_free(db), timeout=10)  # the crawl's scrapy child exits just after its parent
+    wait_lock_free(db, timeout=10)  # the crawl's scrapy child exits just after its parent
     killed_with = count(db, "select count(*) from articles")
     waiting = count(db, "select count(*) from frontier")
     truth = {a["url"] for s in SITES for a in manifest["sites"][s]["articles"]}

@@ -28,6 +28,7 @@ from twisted.internet.defer import Deferred
 
 from archive.clock import now_iso
 from archive.store import Archive
+from scrapers.http import conditional, header
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +84,8 @@ class CachedRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._parsers[netloc] = Deferred()
         robots_request = Request(url, priority=self.DOWNLOAD_PRIORITY, meta={"dont_obey_robotstxt": True},
                                  callback=NO_CALLBACK)
-        if kept is not None and kept["etag"]:
-            robots_request.headers["If-None-Match"] = kept["etag"]
-        if kept is not None and kept["last_modified"]:
-            robots_request.headers["If-Modified-Since"] = kept["last_modified"]
+        if kept is not None:
+            conditional(robots_request, kept["etag"], kept["last_modified"])
         try:
             response = await self.crawler.engine.download_async(robots_request)
             await self._parse_robots(self.settle(state, url, response, kept), netloc, request)
@@ -119,6 +118,5 @@ class CachedRobotsTxtMiddleware(RobotsTxtMiddleware):
             return response
         body = response.body if status == 200 else b""  # a 4xx: no robots.txt, nothing disallowed
         state.save_robots(url, http_status=status, body=body,
-                          etag=(response.headers.get("ETag") or b"").decode("latin-1"),
-                          last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"))
+                          etag=header(response, "ETag"), last_modified=header(response, "Last-Modified"))
         return response if status == 200 else response.replace(body=b"")

@@ -10,10 +10,8 @@ from scrapy.http import Response
 
 from scrapers.registry import Site
 from spiders.base import page_links
+from spiders.traps import PAGE_PARAM, PAGE_TAIL, is_trap
 
-# Query parameters and path tails that only turn the page of a listing.
-PAGE_PARAM = re.compile(r"(?i)^(page|trang|p|cur|start|limitstart|pageindex|pagesize|limit|delta|paged)$")
-PAGE_TAIL = re.compile(r"/(?:page-|page/)(\d+)/?$")
 # Links that are never articles on any family: print/save views, files, accounts, feeds.
 NEVER_ARTICLE = re.compile(
     r"(?i)(/(savefile|print|in-bai|dang-nhap|login)(/|$|\?))|[?&](print=|tmpl=component|format=feed)"
@@ -75,8 +73,6 @@ class Navigation:
         if host not in {h.removeprefix("www.") for h in site.hosts}:
             return False
         if not site.article_pattern:  # no known article shape: fetch same-site pages, the extractor decides
-            from spiders.generic import is_trap
-
             return urlsplit(url).path.strip("/") != "" and not is_trap(url)
         return site.is_article_url(url)
 
