@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from archive.clock import now_iso, to_vn_iso
 from archive.json_columns import json_list
-from archive.linked_files import LinkedFileStore
+from archive.linked_files import LinkedFileStore, has_table, rows_as_dicts, sha256
 from scrapers.documents import Document
 from scrapers.documents.model import LIST_FIELDS
 from scrapers.extract.text import fold, word_count
@@ -22,11 +21,6 @@ PUBLIC_COLUMNS = ("id", "url", "sha256", "name", "type", "size", "pages", "statu
                   "number", "place", "doc_date", "doc_type", "title", "signer", "signer_position",
                   "recipients", "structure", "text", "fetched_at")
 # Columns holding a JSON list (the outline: scrapers.documents.structure, offsets into `text`).
-
-
-def sha256(data: bytes) -> str:
-    """Hex SHA-256 of a file's bytes: the key that stores one file once."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def document_row(document: Document, data: bytes | None) -> dict[str, Any]:
@@ -59,8 +53,8 @@ class AttachmentStore(LinkedFileStore):
              warc: dict[str, Any] | None = None) -> int:
         """Store one downloaded (or failed) file; return its attachments id.
 
-        Bytes already stored (same sha256) are not stored again; a failure never overwrites a
-        good copy of the same URL.
+        Bytes already stored (same sha256) are not stored again, but a copy recorded as not parsed
+        takes the new extraction; a failure never overwrites a good copy of the same URL.
         """
         now = now_iso()
         row = document_row(document, data)
@@ -71,14 +65,16 @@ class AttachmentStore(LinkedFileStore):
         with self.db.atomic():
             existing = None
             if row["sha256"]:
-                existing = self._one("select id, sha256 from attachments where sha256 = ?", [row["sha256"]])
+                existing = self._one("select id, sha256, status from attachments where sha256 = ?", [row["sha256"]])
             if existing is None:
-                existing = self._one("select id, sha256 from attachments where url = ?", [url])
+                existing = self._one("select id, sha256, status from attachments where url = ?", [url])
             if existing is not None and not row["sha256"] and existing["sha256"]:
                 target = existing["id"]  # a failed refetch: keep the good copy
             elif existing is not None:
                 target = existing["id"]
-                if existing["sha256"] != row["sha256"] or not row["sha256"]:
+                # new bytes, a failure, or the same bytes now read after being recorded as not parsed
+                reread = existing["status"] == "not_parsed" and row["status"] != "not_parsed"
+                if existing["sha256"] != row["sha256"] or not row["sha256"] or reread:
                     self._update(target, row)
             else:
                 values = {**row, "url": url, "article_id": article, "first_seen": now}
@@ -142,17 +138,14 @@ class AttachmentStore(LinkedFileStore):
 
 def documents_of(conn: Any, article: str) -> list[dict[str, Any]]:
     """Public fields of the documents an article links to (an sqlite3 connection; [] before the migration)."""
-    has_table = conn.execute(
-        "select 1 from sqlite_master where type = 'table' and name = 'article_attachments'").fetchone()
-    if not has_table:
+    if not has_table(conn, "article_attachments"):
         return []
     columns = ", ".join(f"a.{c}" for c in PUBLIC_COLUMNS if c not in ("url", "name", "type"))
     cursor = conn.execute(
         f"select l.url, coalesce(nullif(l.name, ''), a.name) as name, coalesce(nullif(a.type, ''), l.type) as type, "
         f"{columns} from article_attachments l join attachments a on a.id = l.attachment_id "
         f"where l.article_id = ? order by l.first_seen, l.url", [article])
-    names = [d[0] for d in cursor.description]
-    return [json_lists(dict(zip(names, values))) for values in cursor.fetchall()]
+    return [json_lists(row) for row in rows_as_dicts(cursor)]
 
 
 def json_lists(row: dict[str, Any]) -> dict[str, Any]:

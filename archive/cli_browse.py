@@ -114,8 +114,6 @@ def options_text(options: Any) -> str:
     """A site's registry ``options`` that differ from the global settings, as ``name=value, ...`` ("" when none)."""
     from dataclasses import fields
 
-    if options is None:
-        return ""
     given = [(f.name, getattr(options, f.name)) for f in fields(options) if getattr(options, f.name) is not None]
     return ", ".join(f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}" for name, value in given)
 

@@ -7,14 +7,13 @@ file's sha256, or the reason none was kept (404, an HTML page, broken data, too 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from archive.clock import now_iso, to_vn_iso
-from archive.linked_files import LinkedFileStore
+from archive.linked_files import LinkedFileStore, has_table, rows_as_dicts, sha256
 
 # What the article page and the export read of an article's images.
 IMAGES_OF_SQL = """select l.position, l.url, l.sha256, l.status, l.reason, l.http_status, i.mime, i.width, i.height,
@@ -26,11 +25,6 @@ _UNRECORDED = ("json_array_length(a.images) > "
 # ... or, retrying, some image position whose earlier attempt kept nothing (an unusable URL is not retried).
 _FAILED = ("exists (select 1 from article_images l where l.article_id = a.id and l.sha256 is null "
            "and l.status != 'skipped')")
-
-
-def sha256(data: bytes) -> str:
-    """Hex SHA-256 of an image's bytes: the key that keeps one file once."""
-    return hashlib.sha256(data).hexdigest()
 
 
 class ImageStore(LinkedFileStore):
@@ -123,13 +117,9 @@ class ImageStore(LinkedFileStore):
 
 def images_of(conn: Any, article: str) -> list[dict[str, Any]]:
     """An article's image rows in page order (an sqlite3 connection; [] before the images migration)."""
-    has_table = conn.execute(
-        "select 1 from sqlite_master where type = 'table' and name = 'article_images'").fetchone()
-    if not has_table:
+    if not has_table(conn, "article_images"):
         return []
-    cursor = conn.execute(IMAGES_OF_SQL, [article])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values)) for values in cursor.fetchall()]
+    return rows_as_dicts(conn.execute(IMAGES_OF_SQL, [article]))
 
 
 def images_recorded_since(db_path: str | Path, since: str) -> dict[str, int] | None:

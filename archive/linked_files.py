@@ -1,8 +1,10 @@
 """What the stores of files linked from articles (attachments, images) share: their own connection
-to the archive (migrated), and finding the stored article a page URL belongs to."""
+to the archive (migrated), the sha256 key of a file, finding the stored article a page URL belongs
+to, and reading an article's rows from a plain sqlite3 connection."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, Self
 
@@ -12,6 +14,22 @@ from archive import migrations
 from archive.keys import article_id
 from archive.store import open_database
 from scrapers.urls import identity_url
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of a file's bytes: the key that stores one file once."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def has_table(conn: Any, name: str) -> bool:
+    """True when the sqlite3 connection's database has the table ``name`` (a migration has run)."""
+    return conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [name]).fetchone() is not None
+
+
+def rows_as_dicts(cursor: Any) -> list[dict[str, Any]]:
+    """The rows left in an sqlite3 cursor, each as a dict of column name -> value."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values)) for values in cursor.fetchall()]
 
 
 class LinkedFileStore:

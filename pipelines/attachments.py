@@ -11,13 +11,18 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.http import Response
 
 from archive.attachments import AttachmentStore
-from pipelines.linked_files import LinkedFilesPipeline, in_thread
-from scrapers.documents import MAX_BYTES, Document, extract_document
+from pipelines.linked_files import DownloadFailure, LinkedFilesPipeline, in_thread
+from scrapers.documents import MAX_BYTES, READ_SPREADSHEETS, Document, extract_document
 from scrapers.documents.requests import META_KEY, attachment_requests, response_filename
 from scrapers.items import Article
+
+
+def _read_again(known: dict[str, Any]) -> bool:
+    """True for a stored file recorded as not parsed that the extractor now reads (a spreadsheet
+    archived before XLSX/XLS parsing existed): fetched and extracted again."""
+    return known["status"] == "not_parsed" and (known["type"] or "").lower() in READ_SPREADSHEETS
 
 
 class AttachmentsPipeline(LinkedFilesPipeline):
@@ -60,12 +65,13 @@ class AttachmentsPipeline(LinkedFilesPipeline):
         return item
 
     async def fetch(self, request: Request, owner: str | None) -> None:
-        """One attachment: linked when already stored, else downloaded, extracted and stored."""
+        """One attachment: linked when already stored (unless :func:`_read_again`), else downloaded,
+        extracted and stored."""
         assert self.store is not None
         info = request.meta[META_KEY]
         url = info["url"]
         known = self.store.known(url)
-        if known is not None and known["sha256"]:
+        if known is not None and known["sha256"] and not _read_again(known):
             if owner:
                 self.store.link(owner, known["id"], url, name=info["name"], type=info["type"])
             self._stat("linked")
@@ -85,15 +91,11 @@ class AttachmentsPipeline(LinkedFilesPipeline):
                 self.store.link(article, stored["id"], url, name=name, type=kind)
 
     async def _download(self, request: Request, owner: str | None, info: dict[str, Any]) -> None:
-        assert self.store is not None and self.crawler is not None and self.crawler.engine is not None
+        assert self.store is not None
         url = info["url"]
-        try:
-            response: Response = await self.crawler.engine.download_async(request)
-        except Exception as exc:  # noqa: BLE001 - any fetch failure becomes a stored reason
-            message = str(exc) or type(exc).__name__
-            if "maxsize" in message.lower() or "max size" in message.lower() or "cancel" in message.lower():
-                message = f"over the {self.max_bytes / 1048576:.0f} MB download limit ({message})"
-            self._save_failure(url, info, owner, f"download failed: {message}", None)
+        response = await self.download(request)
+        if isinstance(response, DownloadFailure):
+            self._save_failure(url, info, owner, response.reason, None)
             return
         if response.status >= 400:
             self._save_failure(url, info, owner, f"the server answered HTTP {response.status}", response.status)

@@ -16,10 +16,9 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.http import Response
 
 from archive.images import ImageStore
-from pipelines.linked_files import LinkedFilesPipeline, in_thread
+from pipelines.linked_files import DownloadFailure, LinkedFilesPipeline, in_thread
 from scrapers.items import Article
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -174,15 +173,10 @@ class ImagesPipeline(LinkedFilesPipeline):
                         reason=outcome.reason, http_status=outcome.http_status)
 
     async def _download(self, request: Request) -> Outcome:
-        assert self.store is not None and self.crawler is not None and self.crawler.engine is not None
-        try:
-            response: Response = await self.crawler.engine.download_async(request)
-        except Exception as exc:  # noqa: BLE001 - any fetch failure becomes a recorded reason
-            message = str(exc) or type(exc).__name__
-            lowered = message.lower()
-            if "maxsize" in lowered or "max size" in lowered or "cancel" in lowered:
-                return Outcome(None, "too_large", f"over the {self.max_bytes / 1048576:g} MB image limit ({message})")
-            return Outcome(None, "failed", f"download failed: {message}")
+        assert self.store is not None
+        response = await self.download(request)
+        if isinstance(response, DownloadFailure):
+            return Outcome(None, "too_large" if response.kind == "too_large" else "failed", response.reason)
         if response.status >= 400:
             return Outcome(None, "http_error", f"the server answered HTTP {response.status}", response.status)
         body = response.body

@@ -5,13 +5,16 @@ running blocking work off the reactor thread."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, NamedTuple
 
 from itemadapter import ItemAdapter
+from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 
 from archive.linked_files import LinkedFileStore
 from scrapers.items import Article, CrawlError
+from scrapers.middlewares.faults import explain_exception
 
 
 async def in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
@@ -25,6 +28,14 @@ async def in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
 
         return await maybe_deferred_to_future(deferToThread(function, *args, **kwargs))
     return await asyncio.to_thread(function, *args, **kwargs)
+
+
+class DownloadFailure(NamedTuple):
+    """Why a download raised: the short machine key (``too_large``, ``timeout``, ``connection``,
+    ``dns`` or ``failed``) and a reason a person reads."""
+
+    kind: str
+    reason: str
 
 
 class LinkedFilesPipeline:
@@ -73,3 +84,13 @@ class LinkedFilesPipeline:
         if article.status != "ok" or not self.files_of(article):
             return None
         return article
+
+    async def download(self, request: Request) -> Response | DownloadFailure:
+        """The response to ``request`` through the engine (every downloader middleware applies), or
+        why the download raised (scrapers.middlewares.faults.explain_exception); never raises."""
+        assert self.crawler is not None and self.crawler.engine is not None
+        try:
+            return await self.crawler.engine.download_async(request)
+        except Exception as exc:  # noqa: BLE001 - any fetch failure becomes a reason
+            explained = explain_exception(exc, request, self.crawler.settings)
+            return DownloadFailure(*(explained or ("failed", f"download failed: {str(exc) or type(exc).__name__}")))

@@ -79,7 +79,7 @@ def test_search_finds_documents_without_accents(tmp_path: Path, pdf_bytes: bytes
 class FakeEngine:
     """Answers download_async like the engine would, counting requests."""
 
-    def __init__(self, bodies: dict[str, tuple[int, bytes, dict[str, str]]]) -> None:
+    def __init__(self, bodies: dict[str, tuple[int, bytes, dict[str, str]] | BaseException]) -> None:
         self.bodies = bodies
         self.requests: list[Request] = []
 
@@ -88,6 +88,8 @@ class FakeEngine:
         await asyncio.sleep(0)
         if request.url not in self.bodies:
             raise ConnectionError("connection refused")
+        if isinstance(self.bodies[request.url], BaseException):
+            raise self.bodies[request.url]
         status, body, headers = self.bodies[request.url]
         request.meta["warc"] = {"file": "run-1.warc.gz", "offset": 10, "length": len(body)}
         return Response(request.url, status=status, body=body, headers=headers, request=request)
@@ -95,8 +97,11 @@ class FakeEngine:
 
 class FakeCrawler:
     def __init__(self, engine: FakeEngine) -> None:
+        from scrapy.settings import Settings
+
         self.engine = engine
         self.stats = None
+        self.settings = Settings()
 
 
 def test_pipeline_downloads_extracts_links_and_exports(tmp_path: Path, pdf_bytes: bytes) -> None:
@@ -184,3 +189,46 @@ def test_datasette_lists_an_articles_documents(tmp_path: Path, pdf_bytes: bytes)
     documents = asyncio.run(article_documents(Datasette([str(db)]), "a", ids[0]))
     assert [(d["doc_type"], d["number"], d["signer"], d["recipients"][-1]) for d in documents] == [
         ("BÁO CÁO", "123/BC-SKHCN", "Lê Công Nường", "Lưu: VT, VP")]
+
+
+def test_pipeline_reads_again_a_spreadsheet_stored_as_not_parsed(tmp_path: Path) -> None:
+    from scrapers.documents import Document
+    from tests.test_documents_spreadsheets import make_workbook
+
+    db = tmp_path / "a.db"
+    sheet = Attachment(url="https://skhcn.binhdinh.gov.vn/upload/tong-hop.xlsx", name="Bảng", type="xlsx")
+    first = article(1, sheet)
+    ids = stored_archive(db, first)
+    data = make_workbook()
+    with AttachmentStore(db) as store:  # archived before XLSX parsing existed
+        old = store.save(sheet.url, Document.failed("XLSX files are recorded but not parsed", type="xlsx",
+                                                    size=len(data), status="not_parsed"),
+                         data, name="Bảng", type="xlsx", article=ids[0])
+    engine = FakeEngine({sheet.url: (200, data, {})})
+    pipeline = AttachmentsPipeline(FakeCrawler(engine), str(db))  # type: ignore[arg-type]
+    pipeline.open_spider()
+    asyncio.run(pipeline.process_item(first))
+    pipeline.close_spider()
+    assert [r.url for r in engine.requests] == [sheet.url]
+    with AttachmentStore(db) as store:
+        rows = list(store.db.query("select * from attachments"))
+        assert [(r["id"], r["status"], r["extractor"]) for r in rows] == [(old, "ok", "openpyxl")]
+        assert "Sở Tư pháp" in rows[0]["text"] and store.db["article_attachments"].count == 1
+        assert [r["id"] for r in store.search("so tu phap")] == [old]
+
+
+def test_pipeline_explains_a_download_over_the_limit(tmp_path: Path) -> None:
+    from scrapy.exceptions import DownloadCancelledError
+
+    db = tmp_path / "a.db"
+    big = Attachment(url="https://skhcn.binhdinh.gov.vn/upload/lon.pdf", name="Lớn", type="pdf")
+    first = article(1, big)
+    stored_archive(db, first)
+    engine = FakeEngine({big.url: DownloadCancelledError("Cancelling download: larger than download max size")})
+    pipeline = AttachmentsPipeline(FakeCrawler(engine), str(db), max_bytes=1000)  # type: ignore[arg-type]
+    pipeline.open_spider()
+    asyncio.run(pipeline.process_item(first))
+    pipeline.close_spider()
+    with AttachmentStore(db) as store:
+        row = store.known(big.url)
+    assert row is not None and row["status"] == "failed" and "download stopped" in row["reason"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import zipfile
 from datetime import date, datetime
@@ -14,8 +13,8 @@ import pytest
 from scrapers.documents import extract_document
 from scrapers.documents.cells import format_number
 from scrapers.documents.sniff import OLE2
+from tests.test_documents import need_tool
 
-ROOT = Path(__file__).resolve().parent.parent
 # What the generated workbook must read as: the title said once, the empty row and the empty
 # column B gone, "STT" and "Đơn vị" (merged down two rows) on both head rows, "Kết quả" (merged
 # across three columns) once, numbers and dates as a Vietnamese reader writes them.
@@ -121,24 +120,16 @@ def test_broken_encrypted_and_html_spreadsheets_give_a_reason() -> None:
 
 def _soffice_xls(tmp_path: Path) -> bytes:
     """The generated workbook saved as Excel 97-2003 by LibreOffice Calc, or a skip saying why."""
-    if not shutil.which("soffice"):
-        subprocess.run(["sh", str(ROOT / "scripts" / "install-system-deps.sh"), "--test"],
-                       capture_output=True, timeout=900, check=False)
-    if not shutil.which("soffice"):
-        pytest.skip("LibreOffice (soffice) is not installed: scripts/install-system-deps.sh --test installs it")
+    need_tool("soffice", test_extras=True)
     source = tmp_path / "tong-hop.xlsx"
     source.write_bytes(make_workbook())
-    command = ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "xls",
-               "--outdir", str(tmp_path), str(source)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                           "xls", "--outdir", str(tmp_path), str(source)],
+                          capture_output=True, text=True, timeout=180, check=False)
     target = tmp_path / "tong-hop.xls"
     if not target.exists():  # Writer alone cannot open a workbook: Calc is needed
-        subprocess.run(["sh", str(ROOT / "scripts" / "install-system-deps.sh"), "--test"],
-                       capture_output=True, timeout=900, check=False)
-        done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
-    if not target.exists():
-        pytest.skip(f"LibreOffice could not make an .xls here (libreoffice-calc-nogui missing?): "
-                    f"{(done.stderr or done.stdout).strip()[-200:]}")
+        pytest.skip(f"LibreOffice could not make an .xls here (libreoffice-calc-nogui missing? "
+                    f"scripts/install-system-deps.sh --test installs it): {(done.stderr or done.stdout).strip()[-200:]}")
     return target.read_bytes()
 
 

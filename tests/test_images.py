@@ -104,6 +104,9 @@ def test_check_image_verifies_and_never_raises() -> None:
         assert (result.ok, result.status) == (False, status), (data[:20], result)
         assert result.reason
     assert "HTML page" in (check_image(b"<html></html>", "text/html; charset=utf-8").reason or "")
+    # Over MAX_PIXELS (40M) but under Pillow's own bomb limit (~179M): refused by the pipeline's guard.
+    huge = check_image(png_header_only(7000, 7000), "image/png")
+    assert (huge.ok, huge.status) == (False, "too_large") and "too large to keep" in (huge.reason or ""), huge
 
 
 # --- the pipeline -------------------------------------------------------------------------------
@@ -277,3 +280,26 @@ def test_export_lists_each_images_copy(crawled) -> None:
                 assert image["kept"] is False and image["sha256"] is None and image["reason"]
             seen[image["kept"]] += 1
     assert seen[True] >= 250 and seen[False] == 3
+
+
+def test_download_errors_are_explained(tmp_path: Path) -> None:
+    from scrapy.exceptions import DownloadCancelledError
+    from twisted.internet.error import TimeoutError as TwistedTimeout
+
+    db = tmp_path / "a.db"
+    cut, slow, refused = (f"{SITE}/upload/{name}" for name in ("huge.jpg", "slow.jpg", "refused.jpg"))
+    item = article(1, cut, slow, refused)
+    with Archive(db) as archive:
+        archive.ensure_site("binhdinh_skhcn", SITE + "/")
+        archive.upsert_article(item)
+    engine = FakeEngine({cut: DownloadCancelledError("Cancelling download: larger than download max size (4000)"),
+                         slow: TwistedTimeout("User timeout caused connection failure.")})
+    pipeline = ImagesPipeline(FakeCrawler(engine), str(db), max_bytes=4000)  # type: ignore[arg-type]
+    pipeline.open_spider()
+    asyncio.run(pipeline.process_item(item))
+    pipeline.close_spider()
+    with ImageStore(db) as store:
+        rows = list(store.db.query("select status, reason from article_images order by position"))
+    assert [r["status"] for r in rows] == ["too_large", "failed", "failed"]
+    assert "download stopped" in rows[0]["reason"] and "did not answer within" in rows[1]["reason"]
+    assert rows[2]["reason"] == "download failed: connection refused"

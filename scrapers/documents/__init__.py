@@ -13,10 +13,11 @@ from scrapers.documents.structure import outline_dicts
 
 MAX_BYTES = 25 * 1024 * 1024
 SPREADSHEETS = ("xls", "xlsx", "ods")  # ODS is recorded, not parsed (no well-kept reader)
+READ_SPREADSHEETS = ("xls", "xlsx")  # the spreadsheets extract_document reads (once stored as not_parsed)
 DOCUMENT_TYPES = ("pdf", "doc", "docx", *SPREADSHEETS)
 
-__all__ = ["DOCUMENT_TYPES", "Document", "FIELD_NAMES", "MAX_BYTES", "MAX_CELLS", "STATUSES", "extract_document",
-           "sniff"]
+__all__ = ["DOCUMENT_TYPES", "Document", "FIELD_NAMES", "MAX_BYTES", "MAX_CELLS", "READ_SPREADSHEETS", "STATUSES",
+           "extract_document", "sniff"]
 
 
 def extract_document(data: bytes, *, filename: str = "", content_type: str = "", ocr: bool = False,

@@ -93,8 +93,6 @@ def read_xlsx(data: bytes, *, max_cells: int = MAX_CELLS) -> Document:
             if budget[0] <= 0:
                 sheet.truncated = True
                 break
-            if not hasattr(worksheet, "reset_dimensions"):  # a chartsheet has no cells
-                continue
             worksheet.reset_dimensions()  # a wrong <dimension> must not pad every row
             _read_rows(worksheet.iter_rows(), budget, sheet,
                        lambda c: cell_text(getattr(c, "value", None), getattr(c, "number_format", None)))

@@ -34,6 +34,11 @@ _POINT = re.compile(r"^([a-zđ])\s*(?:\)\s*|\.\s+)(?=\S)")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
+def _rank(kind: str, number: str) -> int:
+    """Nesting level of a part (lower contains higher): a "1.2" numbered item or clause sits below "1"."""
+    return RANKS[kind] + (number.count(".") if kind in ("numbered", "khoan") else 0)
+
+
 @dataclass
 class Part:
     """One part of the outline: ``text[start:end]`` is the part with its heading and children."""
@@ -48,7 +53,7 @@ class Part:
     @property
     def rank(self) -> int:
         """Nesting level of the kind (lower contains higher)."""
-        return RANKS[self.kind] + (self.number.count(".") if self.kind in ("numbered", "khoan") else 0)
+        return _rank(self.kind, self.number)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict, children included."""
@@ -104,8 +109,7 @@ def _keyword_heading(line: str, folded: str) -> _Candidate | None:
     match = _KEYWORD.match(folded)
     if not match:
         return None
-    word, number, mark = match.groups()
-    kind = {"phan": "phan", "chuong": "chuong", "muc": "muc", "dieu": "dieu"}[word]
+    kind, number, mark = match.groups()  # the folded keyword is the kind's name
     raw_number = line[match.start(2):match.end(2)]
     rest = line[match.end():].strip()
     if number[0].isdigit():
@@ -218,8 +222,7 @@ def legal_structure(text: str) -> list[Part]:
             if kind == "numbered" and any(p.kind == "dieu" for p in outline.open) and \
                     not any(p.kind == "roman" for p in outline.open):
                 kind = "khoan"
-            rank = RANKS[kind] + (candidate.number.count(".") if kind in ("numbered", "khoan") else 0)
-            if outline.accepts(candidate, kind, rank):
+            if outline.accepts(candidate, kind, _rank(kind, candidate.number)):
                 title = candidate.title
                 if candidate.title_on_next_line and index + 1 < len(lines):
                     following = lines[index + 1][1]
