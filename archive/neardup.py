@@ -97,11 +97,10 @@ class _One(dict):  # token -> the id of its one syllable; 0 for a token of none 
 _IDS = _Tokens()
 _FOLDED = _Folded()
 _ONE = _One()
-_word_ids = _IDS.__getitem__
 
 
 def _token_ids(tokens: list[str]) -> np.ndarray:
-    """The syllable ids of ``tokens`` in order (``chain(*map(_word_ids, tokens))``) as uint64: one
+    """The syllable ids of ``tokens`` in order (``chain(*map(_IDS.__getitem__, tokens))``) as uint64: one
     id per token through a cache, the few tokens of no or several syllables spliced in."""
     ids = np.fromiter(map(_ONE.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
     odd = np.flatnonzero(ids == 0)
@@ -278,14 +277,9 @@ class Sketch:
         return len(self.shingles) >= MIN_SHINGLES
 
 
-def sketch(body: str, words: list[int] | None = None) -> Sketch:
-    """Shingles, band keys and body hash of a body (``words``: its syllable_ids, when already computed)."""
-    if words is None:
-        return sketch_many([body])[0]
-    sequence = shingle_sequence(body, words)
-    shingle_set = unique(sequence)
-    keys = band_keys(signature(shingle_set)) if len(shingle_set) >= MIN_SHINGLES else []
-    return Sketch(shingle_set, sequence, keys, body, "")
+def sketch(body: str) -> Sketch:
+    """Shingles, band keys and body hash of a body."""
+    return sketch_many([body])[0]
 
 
 def sketch_many(bodies: Iterable[str]) -> list[Sketch]:
@@ -370,9 +364,10 @@ class BandIndex:
     MERGE_ROWS = 1_500_000
     TABLES = ("minhash_bands", "minhash_bands_recent")
 
-    def __init__(self, db: "Database", filter: BandFilter | None = None) -> None:
+    def __init__(self, db: "Database") -> None:
         self.db = db
-        self.filter = filter  # when given, in step with the tables (see :meth:`in_step`)
+        # The caller's in-memory filter of the stored keys, set when in step with the tables (see :meth:`in_step`).
+        self.filter: BandFilter | None = None
 
     def stamp(self) -> str | None:
         """The ``bands_stamp`` of ``archive_meta``: changed by every write of band keys."""

@@ -88,6 +88,16 @@ def fixture_figures() -> None:
           f"date={sum(r[4] for r in rows) / n:.1%}  author={sum(r[5] for r in rows) / n:.1%}")
 
 
+def lines_only(html: str, url: str) -> str:
+    """Ablation: the generic path on trafilatura's lines alone, without locating the element."""
+    from unittest import mock
+
+    from scrapers.extract import article
+
+    with mock.patch.object(article, "locate_container", lambda doc, lines: generic.Located()):
+        return extract_article(html, url, family="generic").body
+
+
 def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -107,7 +117,7 @@ def main() -> None:
     if args.benchmark or args.all:
         from scrapers.extract.benchmark import run_benchmark
 
-        run_benchmark(ablation=args.ablation)
+        run_benchmark(extra={"generic, lines only": lines_only} if args.ablation else None)
     if args.all:
         fixture_figures()
     if args.benchmark:

@@ -8,7 +8,8 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from archive.store import Archive
+from archive.clock import now_iso
+from archive.store import Archive, article_row
 from scrapers.items import Article, CrawlError
 from scrapers.registry import load_registry
 
@@ -381,6 +382,12 @@ def test_band_filter_never_misses_a_stored_key_and_follows_other_writers(tmp_pat
             assert store._bands(bulk=True).lookup([11, 13]) == {11: [7], 13: [8]}  # ... and loaded again
 
 
+def batch_rows(articles: list[Article]) -> list[dict]:
+    """The ``add_batch`` rows of ``articles``, as ``upsert_article`` builds them."""
+    now = now_iso()
+    return [{**article_row(a, reform=False), "first_seen": now, "last_seen": now} for a in articles]
+
+
 def test_placement_with_the_filter_and_verification_in_workers_equals_one_by_one(tmp_path, monkeypatch):
     import multiprocessing
 
@@ -396,9 +403,7 @@ def test_placement_with_the_filter_and_verification_in_workers_equals_one_by_one
                     monkeypatch.setattr(stories, "FILTER_MIN_KEYS", 0)
                     store.verify_map = pool.map_async
                     store.upsert_article(copies[0])  # one stored before the batch: found through the filter
-                    rows = [{"id": f"id{k}", "url": a.url, "canonical_url": a.url, "site": a.site, "title": a.title,
-                             "published_at": a.published_at, "body": a.body, "content_hash": f"h{k}"}
-                            for k, a in enumerate(copies[1:])]
+                    rows = batch_rows(copies[1:])
                     with store.db.atomic():
                         store.add_batch(rows)
                     assert store._band_filter is not None
@@ -431,9 +436,7 @@ def test_a_later_copy_that_bridges_two_stories_makes_them_one(tmp_path, how):
             assert before[head.url] != before[tail.url]  # apart until the original comes
             store.upsert_article(whole)
         else:
-            rows = [{"id": f"id{k}", "url": a.url, "canonical_url": a.url, "site": a.site, "title": a.title,
-                     "published_at": a.published_at, "body": a.body, "content_hash": f"h{k}"}
-                    for k, a in enumerate((head, tail, look_alike, whole))]
+            rows = batch_rows([head, tail, look_alike, whole])
             with store.db.atomic():
                 store.add_batch(rows)
         story = story_of(store, whole.url)

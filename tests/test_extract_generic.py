@@ -221,3 +221,4 @@ def test_the_selector_index_finds_what_a_pass_over_the_tree_finds(page: Path) ->
     assert set(find_any(body, wanted)) == set(by_pass)
     for selector in wanted:
         assert first_match(doc, (selector,)) == [el for el in find_all(doc, (selector,))]
+        assert first_match(body, (selector,)) == find_all(body, (selector,))  # under an element: an index of its own

@@ -260,3 +260,5 @@ def extract_article(html: bytes | str, url: str, *, family: str | None = None, s
         return Article.failed(url, "page too large to read")
     except Exception as exc:  # the contract: extraction never raises
         return Article.failed(url, f"extraction error: {type(exc).__name__}: {exc}"[:300])
+    finally:
+        forget()  # the thread's selector index would otherwise keep this page's tree alive until the next page

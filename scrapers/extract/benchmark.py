@@ -7,7 +7,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 BENCHMARK = Path("/work/shared/bench/article-extraction-benchmark")
@@ -43,16 +43,6 @@ def _ours(html: str, url: str) -> str:
     return extract_article(html, url, family="generic").body
 
 
-def _ours_lines_only(html: str, url: str) -> str:
-    """Ablation: the generic path on trafilatura's lines alone, without locating the element."""
-    from unittest import mock
-
-    from scrapers.extract import article, generic
-
-    with mock.patch.object(article, "locate_container", lambda doc, lines: generic.Located()):
-        return _ours(html, url)
-
-
 def _trafilatura(html: str, url: str) -> str:
     import trafilatura
 
@@ -60,19 +50,19 @@ def _trafilatura(html: str, url: str) -> str:
 
 
 def run_benchmark(root: Path = BENCHMARK, rounds: int = 3,
-                  ablation: bool = False) -> dict[str, tuple[float, float, float, float]]:
+                  extra: Mapping[str, Callable[[str, str], str]] | None = None,
+                  ) -> dict[str, tuple[float, float, float, float]]:
     """Run the extractors on every page (alternating, best of ``rounds`` for time); print and return figures.
 
     Time is measured twice: wall clock, and the process's CPU time (steadier when other work shares
-    the machine; all extractors run in this one thread). ``ablation`` adds the generic path without
-    its element location (where its time goes). Returns (P, R, F1, pages per CPU second).
+    the machine; all extractors run in this one thread). ``extra`` adds extractors by name (``html, url``
+    to body text), run and printed after the two compared ones. Returns (P, R, F1, pages per CPU second).
     """
     ground = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
     pages = {k: gzip.open(root / "html" / f"{k}.html.gz", "rt", encoding="utf-8").read() for k in ground}
     truth = {k: v.get("articleBody", "") for k, v in ground.items()}
     extractors: dict[str, Callable[[str, str], str]] = {"reformnews generic": _ours, "trafilatura (default)": _trafilatura}
-    if ablation:
-        extractors["generic, lines only"] = _ours_lines_only
+    extractors.update(extra or {})
     out: dict[str, tuple[float, float, float, float]] = {}
     wall = {name: float("inf") for name in extractors}
     cpu = {name: float("inf") for name in extractors}

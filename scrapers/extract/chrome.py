@@ -58,6 +58,7 @@ class Vocabulary:
     titles: frozenset[str]
     soft404: tuple[str, ...]
     not_article: frozenset[str]
+    aside: re.Pattern[str]  # any class or id word of a box beside the article, case ignored
     raw: dict
 
 
@@ -78,6 +79,7 @@ def vocabulary() -> Vocabulary:
         titles=frozenset(fold(p) for p in data["titles"]["generic"]),
         soft404=tuple(fold(p) for p in data["soft404"]["phrases"]),
         not_article=frozenset(fold(p) for p in data["not_article"]["headings"]),
+        aside=re.compile("|".join(re.escape(w) for w in data["aside"]["words"]), re.I),
         raw=data,
     )
 
@@ -144,6 +146,11 @@ def is_generic_title(title: str) -> bool:
     if not folded or folded in vocabulary().titles:
         return True
     return any(folded.startswith(t + " ") for t in ("chi tiet tin", "chi tiet tin tuc", "chi tiet bai viet"))
+
+
+def is_aside(names: str) -> bool:
+    """True when ``names`` (an element's class and id) holds a word of a box beside the article."""
+    return vocabulary().aside.search(names) is not None
 
 
 def chrome_selectors() -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scrapers.extract import budget
-from scrapers.extract.chrome import is_chrome_line
+from scrapers.extract.chrome import is_aside, is_chrome_line
 from scrapers.extract.text import clean_line
 
 UNMATCHED_PENALTY = 0.25
@@ -120,7 +120,11 @@ def _text_lengths(doc: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, int
 
 
 def _br_lines(el: lxml_html.HtmlElement) -> list[str]:
-    """The text of ``el`` cut at its <br> elements."""
+    """The text of ``el`` cut at its <br> elements, and only there.
+
+    Not ``blocks.walk``: that also cuts at block elements and cleans each line into a Block (other
+    lines than trafilatura's cut at <br>), and it costs far more, while this runs on many candidates.
+    """
     lines = [el.text or ""]
 
     def add(node: lxml_html.HtmlElement) -> None:
@@ -208,9 +212,6 @@ def locate_container(doc: lxml_html.HtmlElement, lines: list[str]) -> Located:
 
 # Class words of an article body; a container whose class names none of them is not followed.
 _BODY_CLASS = re.compile(r"body|content|article|story|text|entry|post|detail|noi-?dung|chi-?tiet", re.I)
-# Class or id words of boxes beside the article: a part inside one is not a continuation.
-_ASIDE = re.compile(r"side|aside|widget|portlet|module|box|banner|footer|header|menu|nav|related|relate|"
-                    r"other|tin-?khac|lien-?quan|col-?(?:right|left)|right|left|popular|most|comment", re.I)
 MIN_CONTINUATION_CHARS = 200
 MAX_CONTINUATION_LINK_SHARE = 0.3
 
@@ -224,7 +225,7 @@ def _is_continuation(el: lxml_html.HtmlElement, container: lxml_html.HtmlElement
     if linked > MAX_CONTINUATION_LINK_SHARE * len(text):
         return False
     shared = set(container.iterancestors())
-    return not any(_ASIDE.search(f"{a.get('class') or ''} {a.get('id') or ''}")
+    return not any(is_aside(f"{a.get('class') or ''} {a.get('id') or ''}")
                    for a in el.iterancestors() if a not in shared)
 
 

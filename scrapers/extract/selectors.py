@@ -39,7 +39,7 @@ class Matcher:
     others: tuple[str, ...]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def matcher(selectors: tuple[str, ...]) -> Matcher:
     """Sort ``selectors`` into the fast sets and the rest."""
     tags, classes, ids, others = set(), set(), set(), []
@@ -68,18 +68,23 @@ def find_all(doc: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> list[lxm
         if tag in group.tags or (cls and not group.classes.isdisjoint(cls.split())) or (
                 group.ids and el.get("id") in group.ids):
             found.append(el)
+    _add_others(found, doc, group.others)
+    return found
+
+
+def _add_others(found: list[lxml_html.HtmlElement], scope: lxml_html.HtmlElement, others: tuple[str, ...]) -> None:
+    """Append to ``found`` the elements under ``scope`` matching ``others`` that it does not hold yet."""
     seen = set(found)
-    for selector in group.others:
-        for el in matches(doc, selector):
+    for selector in others:
+        for el in matches(scope, selector):
             if el not in seen:
                 seen.add(el)
                 found.append(el)
-    return found
 
 
 @dataclass
 class DocIndex:
-    """The elements of one whole document by tag, class and id, in document order (one pass)."""
+    """The elements of a document (or of an element's subtree) by tag, class and id, in document order (one pass)."""
 
     doc: lxml_html.HtmlElement
     tags: dict[str, list[lxml_html.HtmlElement]]
@@ -88,7 +93,7 @@ class DocIndex:
 
     @classmethod
     def build(cls, doc: lxml_html.HtmlElement) -> "DocIndex":
-        """Index ``doc``."""
+        """Index ``doc`` (a whole document, or any element and what is under it)."""
         tags: dict[str, list[lxml_html.HtmlElement]] = {}
         classes: dict[str, list[lxml_html.HtmlElement]] = {}
         ids: dict[str, list[lxml_html.HtmlElement]] = {}
@@ -103,13 +108,19 @@ class DocIndex:
                 ids.setdefault(ident, []).append(el)
         return cls(doc, tags, classes, ids)
 
-    def lookup(self, simple: re.Match[str]) -> list[lxml_html.HtmlElement]:
-        """The elements a simple selector (tag, .class or #id) matches."""
-        if simple.group("tag"):
-            return list(self.tags.get(simple.group("tag"), ()))
-        if simple.group("cls"):
-            return list(self.classes.get(simple.group("cls"), ()))
-        return list(self.ids.get(simple.group("id"), ()))
+    def find(self, group: Matcher) -> list[lxml_html.HtmlElement]:
+        """The elements the simple selectors of ``group`` match, each once (its ``others`` are not looked at).
+
+        In document order when ``group`` holds a single selector; otherwise by tag, then class, then id.
+        """
+        found: dict[lxml_html.HtmlElement, None] = {}
+        for tag in group.tags:
+            found.update(dict.fromkeys(self.tags.get(tag, ())))
+        for name in group.classes:
+            found.update(dict.fromkeys(self.classes.get(name, ())))
+        for ident in group.ids:
+            found.update(dict.fromkeys(self.ids.get(ident, ())))
+        return list(found)
 
 
 _INDEXES = threading.local()  # the document being read in this thread, indexed
@@ -138,61 +149,23 @@ def find_any(scope: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> list[l
     if index is None or scope.getparent() is not index.doc:
         return find_all(scope, selectors)
     group = matcher(selectors)
-    found: dict[lxml_html.HtmlElement, None] = {}
-    for tag in group.tags:
-        found.update(dict.fromkeys(index.tags.get(tag, ())))
-    for name in group.classes:
-        found.update(dict.fromkeys(index.classes.get(name, ())))
-    for ident in group.ids:
-        found.update(dict.fromkeys(index.ids.get(ident, ())))
-    inside = [el for el in found if any(a is scope for a in el.iterancestors())]
-    seen = set(inside)
-    for selector in group.others:
-        for el in matches(scope, selector):
-            if el not in seen:
-                seen.add(el)
-                inside.append(el)
+    inside = [el for el in index.find(group) if any(a is scope for a in el.iterancestors())]
+    _add_others(inside, scope, group.others)
     return inside
 
 
 def first_match(doc: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> list[lxml_html.HtmlElement]:
-    """Elements matching the first of ``selectors`` that matches anything.
+    """Elements matching the first of ``selectors`` that matches anything, in document order.
 
-    On a whole document, simple selectors are looked up in its index; under an element, simple
-    ones are matched in one pass over it.
+    Simple selectors are looked up in an index: on a whole document (what every caller passes), the
+    thread's kept index of it; under an element, an index of that element built for this call only.
     """
     if not selectors:
         return []
-    if doc.getparent() is None:
-        index = index_of(doc)
-        for selector in selectors:
-            simple_match = _SIMPLE.match(selector.strip())
-            found = index.lookup(simple_match) if simple_match else matches(doc, selector)
-            if found:
-                return found
-        return []
-    simple = {sel: _SIMPLE.match(sel.strip()) for sel in selectors}
-    if sum(1 for m in simple.values() if m) < 3:
-        for selector in selectors:
-            found = matches(doc, selector)
-            if found:
-                return found
-        return []
-    group = matcher(tuple(sel for sel, m in simple.items() if m))
-    hits: dict[str, list[lxml_html.HtmlElement]] = {}
-    for el in find_all(doc, group_selectors(group)):
-        cls = (el.get("class") or "").split()
-        for name in [el.tag, *(f".{c}" for c in cls), f"#{el.get('id')}"]:
-            hits.setdefault(name, []).append(el)
+    index = index_of(doc) if doc.getparent() is None else DocIndex.build(doc)
     for selector in selectors:
-        found = hits.get(selector.strip(), []) if simple[selector] else matches(doc, selector)
+        group = matcher((selector,))
+        found = matches(doc, selector) if group.others else index.find(group)
         if found:
             return found
     return []
-
-
-@lru_cache(maxsize=64)
-def group_selectors(group: Matcher) -> tuple[str, ...]:
-    """The simple selectors of ``group`` written back as selectors."""
-    return tuple(sorted(group.tags)) + tuple(f".{c}" for c in sorted(group.classes)) + tuple(
-        f"#{i}" for i in sorted(group.ids))
