@@ -39,7 +39,7 @@ class Matcher:
     others: tuple[str, ...]
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)
 def matcher(selectors: tuple[str, ...]) -> Matcher:
     """Sort ``selectors`` into the fast sets and the rest."""
     tags, classes, ids, others = set(), set(), set(), []
@@ -108,11 +108,17 @@ class DocIndex:
                 ids.setdefault(ident, []).append(el)
         return cls(doc, tags, classes, ids)
 
-    def find(self, group: Matcher) -> list[lxml_html.HtmlElement]:
-        """The elements the simple selectors of ``group`` match, each once (its ``others`` are not looked at).
+    def lookup(self, simple: re.Match[str]) -> list[lxml_html.HtmlElement]:
+        """The elements one simple selector (tag, .class or #id, matched by ``_SIMPLE``) matches, in document order."""
+        if simple.group("tag"):
+            return list(self.tags.get(simple.group("tag"), ()))
+        if simple.group("cls"):
+            return list(self.classes.get(simple.group("cls"), ()))
+        return list(self.ids.get(simple.group("id"), ()))
 
-        In document order when ``group`` holds a single selector; otherwise by tag, then class, then id.
-        """
+    def find(self, group: Matcher) -> list[lxml_html.HtmlElement]:
+        """The elements the simple selectors of ``group`` match, each once (its ``others`` are not
+        looked at), by tag, then class, then id."""
         found: dict[lxml_html.HtmlElement, None] = {}
         for tag in group.tags:
             found.update(dict.fromkeys(self.tags.get(tag, ())))
@@ -164,8 +170,8 @@ def first_match(doc: lxml_html.HtmlElement, selectors: tuple[str, ...]) -> list[
         return []
     index = index_of(doc) if doc.getparent() is None else DocIndex.build(doc)
     for selector in selectors:
-        group = matcher((selector,))
-        found = matches(doc, selector) if group.others else index.find(group)
+        simple = _SIMPLE.match(selector.strip())
+        found = index.lookup(simple) if simple else matches(doc, selector)
         if found:
             return found
     return []
